@@ -1,0 +1,22 @@
+#ifndef HUBWIRE_HUBWIRE_HPP
+#define HUBWIRE_HUBWIRE_HPP
+
+// Everything. Prefer the individual headers in your own code: layers 0-2 compile
+// without Asio, and a translation unit pays only for what it includes.
+
+#include <hubwire/core/base64.hpp>
+#include <hubwire/core/bytes.hpp>
+#include <hubwire/core/error.hpp>
+#include <hubwire/core/percent.hpp>
+#include <hubwire/core/result.hpp>
+
+#include <hubwire/auth/connection_string.hpp>
+#include <hubwire/auth/sas.hpp>
+
+#include <hubwire/iothub/error.hpp>
+#include <hubwire/iothub/limits.hpp>
+#include <hubwire/iothub/message.hpp>
+
+#include <hubwire/net/asio_compat.hpp>
+
+#endif
