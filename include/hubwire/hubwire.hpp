@@ -9,6 +9,7 @@
 #include <hubwire/core/error.hpp>
 #include <hubwire/core/percent.hpp>
 #include <hubwire/core/result.hpp>
+#include <hubwire/core/time.hpp>
 
 #include <hubwire/auth/connection_string.hpp>
 #include <hubwire/auth/sas.hpp>
