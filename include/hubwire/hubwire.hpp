@@ -15,6 +15,7 @@
 #include <hubwire/auth/sas.hpp>
 
 #include <hubwire/iothub/error.hpp>
+#include <hubwire/iothub/feedback_record.hpp>
 #include <hubwire/iothub/limits.hpp>
 #include <hubwire/iothub/message.hpp>
 
