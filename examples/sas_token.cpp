@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
 
   auto cs = hubwire::auth::connection_string::parse(text);
   if (!cs) {
-    std::fprintf(stderr, "error: bad connection string: %s\n", cs.error().message().c_str());
+    std::fprintf(stderr, "error: %s\n", cs.error().message().c_str());
     return 1;
   }
   if (cs->shared_access_key.empty()) {
