@@ -20,5 +20,6 @@
 #include <hubwire/iothub/message.hpp>
 
 #include <hubwire/net/asio_compat.hpp>
+#include <hubwire/net/retry.hpp>
 
 #endif
