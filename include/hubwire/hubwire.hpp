@@ -10,6 +10,7 @@
 #include <hubwire/core/percent.hpp>
 #include <hubwire/core/result.hpp>
 #include <hubwire/core/time.hpp>
+#include <hubwire/core/utf8.hpp>
 
 #include <hubwire/auth/connection_string.hpp>
 #include <hubwire/auth/sas.hpp>
@@ -21,5 +22,6 @@
 
 #include <hubwire/net/asio_compat.hpp>
 #include <hubwire/net/retry.hpp>
+#include <hubwire/net/websocket_frame.hpp>
 
 #endif

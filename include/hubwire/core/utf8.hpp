@@ -1,0 +1,44 @@
+#ifndef HUBWIRE_CORE_UTF8_HPP
+#define HUBWIRE_CORE_UTF8_HPP
+
+// Well-formed UTF-8 per RFC 3629 / Unicode table 3-7: no overlong forms, no surrogates
+// (U+D800..U+DFFF), nothing above U+10FFFF.
+
+#include <cstdint>
+#include <string_view>
+
+namespace hubwire::core {
+
+constexpr bool is_valid_utf8(std::string_view s) noexcept {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto b0 = static_cast<std::uint8_t>(s[i]);
+    if (b0 < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n = 0;
+    std::uint8_t lo = 0x80, hi = 0xBF; // allowed range of the second byte
+    if (b0 >= 0xC2 && b0 <= 0xDF) n = 1;
+    else if (b0 == 0xE0) n = 2, lo = 0xA0;
+    else if (b0 == 0xED) n = 2, hi = 0x9F;
+    else if (b0 >= 0xE1 && b0 <= 0xEF) n = 2;
+    else if (b0 == 0xF0) n = 3, lo = 0x90;
+    else if (b0 == 0xF4) n = 3, hi = 0x8F;
+    else if (b0 >= 0xF1 && b0 <= 0xF3) n = 3;
+    else return false;
+    if (i + n >= s.size()) return false; // truncated sequence
+    const auto b1 = static_cast<std::uint8_t>(s[i + 1]);
+    if (b1 < lo || b1 > hi) return false;
+    for (std::size_t k = 2; k <= n; ++k) {
+      const auto b = static_cast<std::uint8_t>(s[i + k]);
+      if (b < 0x80 || b > 0xBF) return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+} // namespace hubwire::core
+
+#endif
