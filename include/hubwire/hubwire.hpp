@@ -23,5 +23,6 @@
 #include <hubwire/net/asio_compat.hpp>
 #include <hubwire/net/retry.hpp>
 #include <hubwire/net/websocket_frame.hpp>
+#include <hubwire/net/websocket_handshake.hpp>
 
 #endif
