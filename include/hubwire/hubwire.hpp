@@ -22,6 +22,7 @@
 
 #include <hubwire/net/asio_compat.hpp>
 #include <hubwire/net/retry.hpp>
+#include <hubwire/net/tls.hpp>
 #include <hubwire/net/websocket_frame.hpp>
 #include <hubwire/net/websocket_handshake.hpp>
 
