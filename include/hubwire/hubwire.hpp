@@ -25,5 +25,6 @@
 #include <hubwire/net/tls.hpp>
 #include <hubwire/net/websocket_frame.hpp>
 #include <hubwire/net/websocket_handshake.hpp>
+#include <hubwire/net/with_timeout.hpp>
 
 #endif

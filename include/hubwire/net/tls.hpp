@@ -11,6 +11,7 @@
 // can fix it.
 
 #include <hubwire/core/error.hpp>
+#include <hubwire/net/asio_compat.hpp>
 #include <hubwire/core/result.hpp>
 
 #include <asio/ssl/context.hpp>

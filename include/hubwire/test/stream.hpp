@@ -8,6 +8,7 @@
 // be connected back to back, so a client and a server run against each other in one
 // io_context with no sockets.
 
+#include <hubwire/net/asio_compat.hpp>
 #include <hubwire/test/fail_count.hpp>
 
 #include <asio/any_io_executor.hpp>
