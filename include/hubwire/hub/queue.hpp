@@ -97,8 +97,8 @@ struct queue_config {
   std::size_t max_message_size = iothub::limits::max_c2d_message_size;
   std::size_t max_devices = 100'000;
   feedback_config feedback{};
-  std::optional<std::uint64_t> seed; // lock tokens; unset: drawn from std::random_device
-  std::function<void(const end_event&)> on_end; // observer hook; empty costs one test
+  std::optional<std::uint64_t> seed{}; // lock tokens; unset: drawn from std::random_device
+  std::function<void(const end_event&)> on_end{}; // observer hook; empty costs one test
 };
 
 // Ok, or the hub::errc naming the first setting out of its documented range.
