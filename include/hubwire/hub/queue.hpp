@@ -211,6 +211,7 @@ private:
   void reschedule_feedback();
   void run_timer(const timer& t);
   void compact_timers();
+  static iothub::c2d_message handed_out(const device& d, const message_queue::entry& e);
   void on_message_end(const device& d, message_queue::entry&& e, end_reason why, time_point when);
   void add_record(iothub::feedback_record record, time_point when);
   void close_batch(time_point when);

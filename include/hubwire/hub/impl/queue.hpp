@@ -165,9 +165,20 @@ inline void queue::run_timer(const timer& t) {
 
 // ---- outcomes and feedback ----
 
+inline iothub::c2d_message queue::handed_out(const device& d, const message_queue::entry& e) {
+  iothub::c2d_message m = e.value;
+  m.to = "/devices/" + d.info.id + "/messages/devicebound";
+  m.delivery_count = e.delivery_count;
+  m.lock_token = e.lock_token;
+  return m;
+}
+
 inline void queue::on_message_end(const device& d, message_queue::entry&& e, end_reason why, time_point when) {
-  e.value.delivery_count = e.delivery_count;
-  if (config_.on_end) config_.on_end(end_event{d.info.id, e.value, why, when});
+  if (config_.on_end) {
+    e.value.to = "/devices/" + d.info.id + "/messages/devicebound";
+    e.value.delivery_count = e.delivery_count;
+    config_.on_end(end_event{d.info.id, e.value, why, when});
+  }
   if (why == end_reason::device_removed) return;
   const auto status = detail::feedback_status_of(why);
   if (!iothub::wants_feedback(e.value.ack_requested, status)) return;
@@ -317,7 +328,8 @@ inline core::result<std::uint64_t> queue::send(std::string_view device_id, iothu
   // A message already expired when sent is accepted and dead-lettered at once (the
   // docs are silent); its outcome is stamped with the send instant, never earlier.
   const time_point expiry = std::max(message.expiry_time.value_or(now + config_.default_ttl), now);
-  message.to = "/devices/" + dev.info.id + "/messages/devicebound";
+  // `to` is the same for every message of a device: filled on the way out, not stored.
+  message.to.reset();
   message.enqueued_time = now;
   message.expiry_time = expiry;
   message.delivery_count.reset();
@@ -338,9 +350,7 @@ inline core::result<std::optional<iothub::c2d_message>> queue::receive(std::stri
   device& dev = **d;
   auto* e = dev.messages.receive(now, owner, [this] { return tokens_.next(); });
   if (!e) return std::optional<iothub::c2d_message>();
-  iothub::c2d_message out = e->value;
-  out.delivery_count = e->delivery_count;
-  out.lock_token = e->lock_token;
+  auto out = handed_out(dev, *e);
   reschedule_device(static_cast<std::uint32_t>(&dev - devices_.data()));
   return std::optional<iothub::c2d_message>(std::move(out));
 }
@@ -451,9 +461,9 @@ inline core::result<std::vector<iothub::c2d_message>> queue::peek(std::string_vi
   std::vector<iothub::c2d_message> out;
   out.reserve(d->messages.size());
   for (const auto& e : d->messages.entries()) {
-    auto& m = out.emplace_back(e.value);
-    if (e.delivery_count) m.delivery_count = e.delivery_count;
-    if (e.locked) m.lock_token = e.lock_token;
+    auto& m = out.emplace_back(handed_out(*d, e));
+    if (!e.delivery_count) m.delivery_count.reset();
+    if (!e.locked) m.lock_token.reset();
   }
   return out;
 }
