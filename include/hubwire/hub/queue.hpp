@@ -152,7 +152,8 @@ public:
   core::result<std::uint64_t> send(std::string_view device_id, iothub::c2d_message message, time_point now);
   core::result<std::size_t> purge(std::string_view device_id, time_point now);
 
-  // Device side. receive() gives nullopt when nothing is Enqueued.
+  // Device side. receive() gives nullopt when nothing is Enqueued. `owner` tags the
+  // lock with a session for release(); 0 means no session (HTTPS polling).
   core::result<std::optional<iothub::c2d_message>> receive(std::string_view device_id, time_point now,
                                                            std::uint64_t owner = 0);
   std::error_code complete(std::string_view device_id, std::string_view lock_token, time_point now);
