@@ -98,7 +98,9 @@ struct queue_config {
   std::size_t max_devices = 100'000;
   feedback_config feedback{};
   std::optional<std::uint64_t> seed{}; // lock tokens; unset: drawn from std::random_device
-  std::function<void(const end_event&)> on_end{}; // observer hook; empty costs one test
+  // Observer hook, called during the operation that ended the message: it must not
+  // call back into the queue. Empty costs one test.
+  std::function<void(const end_event&)> on_end{};
 };
 
 // Ok, or the hub::errc naming the first setting out of its documented range.
@@ -173,7 +175,7 @@ public:
   time_point next_deadline() const noexcept;
 
   core::result<lifecycle_metrics> device_metrics(std::string_view id) const;
-  hub_metrics metrics() const;
+  hub_metrics metrics() const; // sums the devices: O(devices), not for every operation
 
   // The messages of a device in delivery order (Enqueued and Invisible), for inspection.
   core::result<std::vector<iothub::c2d_message>> peek(std::string_view device_id) const;
@@ -206,7 +208,7 @@ private:
   time_point catch_up(time_point now);
   device* find_live(std::string_view id) noexcept;
   const device* find_live(std::string_view id) const noexcept;
-  core::result<device*> usable_device(std::string_view id, time_point now);
+  core::result<device*> usable_device(std::string_view id);
   void schedule(std::uint32_t target, time_point when);
   void reschedule_device(std::uint32_t index);
   void reschedule_feedback();

@@ -94,7 +94,6 @@ TEST_CASE("feedback: a batch closes at 64 records or 15 s after its first record
     f.send("a" + std::to_string(i), ack::negative);
     f.send("b" + std::to_string(i), ack::negative, "dev2");
   }
-  const auto t0 = f.now();
   REQUIRE(f.q.purge("dev1", f.now()));
   f.clock.advance(1s);
   REQUIRE(f.q.purge("dev2", f.now())); // 100 records: 64 close a batch at once
@@ -117,7 +116,6 @@ TEST_CASE("feedback: a batch closes at 64 records or 15 s after its first record
   CHECK(second->records.size() == 36);
   CHECK(second->enqueued_time == t1 + 15s);
   CHECK(second->sequence_number == first->sequence_number + 1);
-  (void)t0;
 
   SECTION("a smaller batch size, as the user may set") {
     hub::queue_config small;

@@ -208,7 +208,6 @@ private:
       expiry = now_ + std::chrono::seconds(1 + in.next(7200));
       m.expiry_time = expiry;
     }
-    const bool full = shadow_[d].size() >= hubwire::iothub::limits::max_queue_depth;
     auto r = q_.send(device_id(d), m, now_);
     // The send's own catch-up runs first and may have freed room (expiry, and lock
     // expiry past the last delivery): judge fullness after it.
@@ -219,7 +218,6 @@ private:
       ++refused_full_;
       return;
     }
-    (void)full;
     if (full_after) fail("51st message accepted");
     if (*r != next_seq_[d]) fail("sequence number not the next one");
     ++next_seq_[d];

@@ -308,7 +308,7 @@ inline std::error_code queue::set_enabled(std::string_view id, bool enabled, tim
 
 // A device that may send, receive and settle: registered and enabled (404001 covers
 // both, protocol-facts 17.1).
-inline core::result<queue::device*> queue::usable_device(std::string_view id, time_point) {
+inline core::result<queue::device*> queue::usable_device(std::string_view id) {
   device* d = find_live(id);
   if (!d || !d->info.enabled) return iothub::errc::device_not_found;
   return d;
@@ -319,7 +319,7 @@ inline core::result<queue::device*> queue::usable_device(std::string_view id, ti
 inline core::result<std::uint64_t> queue::send(std::string_view device_id, iothub::c2d_message message,
                                                time_point now) {
   now = catch_up(now);
-  auto d = usable_device(device_id, now);
+  auto d = usable_device(device_id);
   if (!d) return d.error();
   device& dev = **d;
   if (message.message_id && !detail::is_valid_hub_id(*message.message_id)) return iothub::errc::invalid_message;
@@ -345,7 +345,7 @@ inline core::result<std::uint64_t> queue::send(std::string_view device_id, iothu
 inline core::result<std::optional<iothub::c2d_message>> queue::receive(std::string_view device_id, time_point now,
                                                                        std::uint64_t owner) {
   now = catch_up(now);
-  auto d = usable_device(device_id, now);
+  auto d = usable_device(device_id);
   if (!d) return d.error();
   device& dev = **d;
   auto* e = dev.messages.receive(now, owner, [this] { return tokens_.next(); });
@@ -358,7 +358,7 @@ inline core::result<std::optional<iothub::c2d_message>> queue::receive(std::stri
 template <class Op>
 std::error_code queue::settle(std::string_view device_id, std::string_view token, time_point now, Op op) {
   now = catch_up(now);
-  auto d = usable_device(device_id, now);
+  auto d = usable_device(device_id);
   if (!d) return d.error();
   device& dev = **d;
   const bool ok = op(dev.messages, token, now, [this, &dev](message_queue::entry&& e, end_reason why, time_point when) {
