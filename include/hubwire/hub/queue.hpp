@@ -28,6 +28,10 @@
 // reading that a lock expiry does not count (wire-details 7) would let a device that
 // crashes on a message receive it forever, against the table in protocol-facts 8.1
 // ("any Enqueued<->Invisible cycle ... reaches maxDeliveryCount -> Dead lettered").
+// Azure Service Bus, whose peek-lock terms the C2D docs reuse, documents the same:
+// DeliveryCount "starts at 1" and "is incremented when a message lock expires, or the
+// message is explicitly abandoned" (learn.microsoft.com, ServiceBusReceivedMessage.
+// DeliveryCount).
 //
 // MQTT: the front end receives with a session's owner id, completes on PUBACK and
 // calls release(owner) when the connection goes away; QoS 0 is receive + complete.
