@@ -196,6 +196,9 @@ TEST_CASE("receive: Invisible with a fresh UUID lock token and the delivery coun
   CHECK(*a2.lock_token != *a.lock_token); // fresh per delivery
   // The old token no longer settles anything.
   CHECK(f.q.complete("dev1", *a.lock_token, f.now()) == iothub::errc::device_message_lock_lost);
+  CHECK(f.q.reject("dev1", *a.lock_token, f.now()) == iothub::errc::device_message_lock_lost);
+  CHECK(f.q.abandon("dev1", *a.lock_token, f.now()) == iothub::errc::device_message_lock_lost);
+  CHECK(f.dm().invisible == 2); // and the failed calls changed nothing
 }
 
 TEST_CASE("lock tokens are reproducible from the seed") {
@@ -360,6 +363,12 @@ TEST_CASE("expiry: delivered just before the instant, dead-lettered at exactly i
     REQUIRE(f.q.send("dev1", m, f.now()));
     CHECK(f.reasons.back() == end_reason::expired);
     CHECK(f.end_times.back() == f.now());
+  }
+  SECTION("an expiry beyond the 2-day retention is cut to it") {
+    m.expiry_time = f.now() + 72h;
+    m.message_id = "far";
+    REQUIRE(f.q.send("dev1", m, f.now()));
+    CHECK(f.q.peek("dev1")->back().expiry_time == f.now() + 48h);
   }
 }
 

@@ -327,7 +327,10 @@ inline core::result<std::uint64_t> queue::send(std::string_view device_id, iothu
   if (dev.messages.full()) return iothub::errc::device_maximum_queue_depth_exceeded;
   // A message already expired when sent is accepted and dead-lettered at once (the
   // docs are silent); its outcome is stamped with the send instant, never earlier.
-  const time_point expiry = std::max(message.expiry_time.value_or(now + config_.default_ttl), now);
+  // None outlives the hub's retention, 2 days (protocol-facts 7.5), whatever the
+  // sender asked.
+  const time_point expiry = std::clamp(message.expiry_time.value_or(now + config_.default_ttl), now,
+                                       now + iothub::limits::max_ttl);
   // `to` is the same for every message of a device: filled on the way out, not stored.
   message.to.reset();
   message.enqueued_time = now;
