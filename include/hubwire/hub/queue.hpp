@@ -140,6 +140,7 @@ struct hub_metrics {
   lifecycle_metrics messages; // every device's C2D queue, including deleted devices' history
   std::size_t devices = 0;
   feedback_metrics feedback;
+  std::size_t timers = 0; // scheduled deadlines, stale ones included: O(devices)
 };
 
 class queue {

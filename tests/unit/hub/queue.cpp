@@ -479,6 +479,39 @@ TEST_CASE("metrics: per state, per device and hub-wide") {
   CHECK(f.q.device_metrics("nobody").error() == iothub::errc::device_not_found);
 }
 
+TEST_CASE("memory: bounded by the configuration, whatever the traffic") {
+  // The worst case for the timer heap: every new message expires before all earlier
+  // ones, so each send schedules an earlier deadline, and the lock deadlines of
+  // receives come on top, while virtual time stands still.
+  hub_fixture f;
+  REQUIRE(f.q.add_device("dev2", f.now()));
+  for (int i = 0; i < 20'000; ++i) {
+    iothub::c2d_message m;
+    m.expiry_time = f.now() + 48h - std::chrono::seconds(i);
+    const char* dev = i % 2 ? "dev1" : "dev2";
+    REQUIRE(f.q.send(dev, m, f.now()));
+    auto r = f.q.receive(dev, f.now());
+    REQUIRE(r);
+    REQUIRE(*r);
+    REQUIRE_FALSE(f.q.complete(dev, *(*r)->lock_token, f.now()));
+    const auto h = f.q.metrics();
+    REQUIRE(h.timers <= 2 * (2 + 1) + 64 + 1);
+    REQUIRE(h.messages.enqueued + h.messages.invisible == 0);
+  }
+  // A service that never reads feedback: the feedback queue stops at its bound.
+  hub::queue_config c;
+  c.feedback.max_batch_records = 1;
+  c.feedback.max_queued_messages = 3;
+  hub_fixture g(c);
+  for (int i = 0; i < 10; ++i) {
+    g.send("m" + std::to_string(i), iothub::ack::positive);
+    REQUIRE_FALSE(g.q.complete("dev1", *g.receive().lock_token, g.now()));
+  }
+  const auto fm = g.q.metrics().feedback;
+  CHECK(fm.messages.enqueued == 3);
+  CHECK(fm.records_lost == 7);
+}
+
 TEST_CASE("time never runs backwards and next_deadline says when to come back") {
   hub_fixture f;
   CHECK(f.q.next_deadline() == iothub::time_point::max());

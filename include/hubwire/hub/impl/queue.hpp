@@ -455,6 +455,7 @@ inline hub_metrics queue::metrics() const {
   m.feedback = feedback_counts_;
   m.feedback.messages = feedback_.metrics();
   m.feedback.records_pending = pending_records_.size();
+  m.timers = timers_.size();
   return m;
 }
 
