@@ -481,8 +481,8 @@ TEST_CASE("metrics: per state, per device and hub-wide") {
 
 TEST_CASE("memory: bounded by the configuration, whatever the traffic") {
   // The worst case for the timer heap: every new message expires before all earlier
-  // ones, so each send schedules an earlier deadline, and the lock deadlines of
-  // receives come on top, while virtual time stands still.
+  // ones, so each send schedules an earlier deadline, and purges make room for more,
+  // while virtual time stands still.
   hub_fixture f;
   REQUIRE(f.q.add_device("dev2", f.now()));
   for (int i = 0; i < 20'000; ++i) {
@@ -490,13 +490,10 @@ TEST_CASE("memory: bounded by the configuration, whatever the traffic") {
     m.expiry_time = f.now() + 48h - std::chrono::seconds(i);
     const char* dev = i % 2 ? "dev1" : "dev2";
     REQUIRE(f.q.send(dev, m, f.now()));
-    auto r = f.q.receive(dev, f.now());
-    REQUIRE(r);
-    REQUIRE(*r);
-    REQUIRE_FALSE(f.q.complete(dev, *(*r)->lock_token, f.now()));
+    if (i % 40 >= 38) REQUIRE(f.q.purge(dev, f.now()));
     const auto h = f.q.metrics();
     REQUIRE(h.timers <= 2 * (2 + 1) + 64 + 1);
-    REQUIRE(h.messages.enqueued + h.messages.invisible == 0);
+    REQUIRE(h.messages.enqueued + h.messages.invisible <= 2 * 50);
   }
   // A service that never reads feedback: the feedback queue stops at its bound.
   hub::queue_config c;
