@@ -40,6 +40,9 @@ TEST_CASE("model: random operations keep every invariant") {
                  end_reason::delivery_count_exceeded, end_reason::purged})
     CHECK(checker.reasons().count(r) == 1);
   CHECK(checker.refused_full() > 0); // the 51st send was tried and refused
+  // This service reads feedback often: every requested record was delivered, none lost.
+  CHECK(checker.metrics().feedback.records_lost == 0);
+  CHECK(checker.metrics().feedback.records_delivered == checker.records());
   std::cout << "hub model: " << checker.operations() << " operations, " << checker.accepted()
             << " messages accepted, " << checker.ended() << " ended, " << checker.records()
             << " feedback records delivered, " << checker.refused_full()
