@@ -20,6 +20,11 @@
 #include <hubwire/iothub/limits.hpp>
 #include <hubwire/iothub/message.hpp>
 
+#include <hubwire/hub/error.hpp>
+#include <hubwire/hub/lock_token.hpp>
+#include <hubwire/hub/peek_lock_queue.hpp>
+#include <hubwire/hub/queue.hpp>
+
 #include <hubwire/net/asio_compat.hpp>
 #include <hubwire/net/retry.hpp>
 #include <hubwire/net/tls.hpp>
