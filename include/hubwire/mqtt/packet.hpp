@@ -31,15 +31,15 @@ inline constexpr std::size_t default_max_packet_size = 256 * 1024 + 5;
 inline constexpr std::size_t max_string_length = 65535;
 
 struct will_message {
-  std::string_view topic;
-  std::string_view message; // binary
+  std::string_view topic{};
+  std::string_view message{}; // binary
   mqtt::qos qos = mqtt::qos::at_most_once;
   bool retain = false;
   friend bool operator==(const will_message&, const will_message&) = default;
 };
 
 struct connect {
-  std::string_view client_id;
+  std::string_view client_id{};
   bool clean_session = true;
   std::uint16_t keep_alive = 0; // seconds, 0 = off
   std::optional<will_message> will{};
@@ -64,8 +64,8 @@ struct connack {
 };
 
 struct publish {
-  std::string_view topic;
-  std::string_view payload; // binary
+  std::string_view topic{};
+  std::string_view payload{}; // binary
   mqtt::qos qos = mqtt::qos::at_most_once;
   bool dup = false;
   bool retain = false;
@@ -80,7 +80,7 @@ struct pubrel { std::uint16_t packet_id = 0; friend bool operator==(const pubrel
 struct pubcomp { std::uint16_t packet_id = 0; friend bool operator==(const pubcomp&, const pubcomp&) = default; };
 
 struct subscription {
-  std::string_view filter;
+  std::string_view filter{};
   mqtt::qos max_qos = mqtt::qos::at_most_once;
   friend bool operator==(const subscription&, const subscription&) = default;
 };
