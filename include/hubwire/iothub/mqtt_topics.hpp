@@ -23,6 +23,10 @@
 // contains a '/' that C# and Node would split on), `$.exp` with seven fraction digits
 // (C# parses it with "o"), and c2d_topic() always includes `$.to` (C# fails on a topic
 // without a property segment).
+//
+// An expiry beyond what system_clock holds (after 2261 with libstdc++'s nanoseconds;
+// fixtures use such dates for "never") decodes as time_point::max() and encodes as
+// .NET's DateTime.MaxValue, 9999-12-31T23:59:59.9999999Z; one before its range is an error.
 
 #include <hubwire/core/error.hpp>
 #include <hubwire/core/result.hpp>

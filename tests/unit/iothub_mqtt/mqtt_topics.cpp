@@ -52,7 +52,8 @@ TEST_CASE("C2D topic with every system property (Python SDK fixture)") {
       "&%24.ce=utf-8&iothub-ack=positive",
       "");
   REQUIRE(m);
-  CHECK(m->expiry_time == sys_days(year(3237) / 7 / 19) + hours(23) + minutes(6) + seconds(40));
+  // Year 3237 is past system_clock's range (2262 with nanoseconds): "never".
+  CHECK(m->expiry_time == hubwire::iothub::time_point::max());
   CHECK(m->correlation_id == "fake_corid");
   CHECK(m->message_id == "fake_msgid");
   CHECK(m->to == "/devices/fake_device/messages/devicebound");
@@ -103,6 +104,21 @@ TEST_CASE("property bag errors") {
   CHECK(bag_error("a=12345", {.max_topic_size = 6, .max_properties = 8}) == mqtt_errc::topic_too_long);
   const std::string long_topic = "devices/d/messages/devicebound/a=" + std::string(70000, 'x');
   CHECK(parse_c2d_publish(long_topic, "").error() == mqtt_errc::topic_too_long);
+}
+
+TEST_CASE("$.exp: offsets and fraction lengths, far future as never, far past refused") {
+  CHECK(bag("%24.exp=2016-07-04T12%3A38%3A06%2B02%3A00").expiry_time ==
+        sys_days(year(2016) / 7 / 4) + hours(10) + minutes(38) + seconds(6));
+  CHECK(bag("%24.exp=2016-07-04T10%3A38%3A06.15Z").expiry_time ==
+        sys_days(year(2016) / 7 / 4) + hours(10) + minutes(38) + seconds(6) + milliseconds(150));
+  CHECK(bag("%24.exp=9999-12-31T23%3A59%3A59.9999999Z").expiry_time == hubwire::iothub::time_point::max());
+  CHECK(bag_error("%24.exp=3000-13-01T00%3A00%3A00Z") == mqtt_errc::bad_system_property);
+  CHECK(bag_error("%24.exp=1000-01-01T00%3A00%3A00Z") == mqtt_errc::bad_system_property);
+  c2d_message m;
+  m.expiry_time = hubwire::iothub::time_point::max();
+  std::string out;
+  REQUIRE_FALSE(append_property_bag(m, out));
+  CHECK(out == "%24.exp=9999-12-31T23%3A59%3A59.9999999Z");
 }
 
 TEST_CASE("iothub-ack accepts any case and none") {

@@ -40,6 +40,36 @@ inline const std::optional<std::string>* string_field(const c2d_message& m, sys_
   return string_field(const_cast<c2d_message&>(m), k);
 }
 
+// .NET's DateTime.MaxValue in the "o" format: how "never expires" reads to every SDK.
+inline constexpr std::string_view never_expires = "9999-12-31T23:59:59.9999999Z";
+
+// $.exp as the model holds it. system_clock counts nanoseconds in 64 bits on libstdc++
+// (years 1678 to 2261), and test fixtures write far-future expiries (the Python SDK's
+// uses 3237): an instant beyond the clock's range is "never", time_point::max(), which
+// the encoder writes as never_expires; an instant before its range is refused.
+inline std::optional<time_point> parse_expiry(std::string_view v) {
+  using namespace std::chrono;
+  static const int max_year = static_cast<int>(year_month_day{floor<days>(time_point::max())}.year()) - 1;
+  static const int min_year = static_cast<int>(year_month_day{floor<days>(time_point::min())}.year()) + 1;
+  int y = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    if (i >= v.size() || v[i] < '0' || v[i] > '9') return std::nullopt;
+    y = y * 10 + (v[i] - '0');
+  }
+  if (y < min_year) return std::nullopt;
+  if (y > max_year) {
+    std::string in_range(v);
+    in_range.replace(0, 4, "2000"); // the same text with a year the clock holds: is it well-formed?
+    if (!core::parse_iso8601(in_range)) return std::nullopt;
+    return time_point::max();
+  }
+  return core::parse_iso8601(v);
+}
+
+inline std::string format_expiry(time_point t) {
+  return t == time_point::max() ? std::string(never_expires) : core::format_iso8601(t);
+}
+
 // Sets one system property; `seen` catches a key given twice.
 inline std::error_code set_system(c2d_message& m, sys_key k, std::string value, std::uint32_t& seen) {
   const auto bit = std::uint32_t{1} << static_cast<unsigned>(k);
@@ -48,7 +78,7 @@ inline std::error_code set_system(c2d_message& m, sys_key k, std::string value, 
   if (auto* field = string_field(m, k)) {
     *field = std::move(value);
   } else if (k == sys_key::exp) {
-    const auto t = core::parse_iso8601(value);
+    const auto t = parse_expiry(value);
     if (!t) return mqtt_errc::bad_system_property;
     m.expiry_time = *t;
   } else {
@@ -77,7 +107,7 @@ inline std::error_code append_bag(const c2d_message& m, std::optional<std::strin
       if (*field) pair(sys_key_names[i], std::string_view(**field));
       else if (k == sys_key::to && default_to) pair(sys_key_names[i], *default_to);
     } else if (k == sys_key::exp) {
-      if (m.expiry_time) pair(sys_key_names[i], core::format_iso8601(*m.expiry_time));
+      if (m.expiry_time) pair(sys_key_names[i], format_expiry(*m.expiry_time));
     } else if (m.ack_requested != ack::none) {
       pair(sys_key_names[i], to_string(m.ack_requested));
     }
