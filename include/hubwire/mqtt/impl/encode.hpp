@@ -10,7 +10,21 @@ constexpr packet_type type_of_v() noexcept {
   else return type_of_v<P, I + 1>();
 }
 
-inline void write_string(core::byte_writer& w, std::string_view s) noexcept {
+// Counts what a byte_writer would write: the same write_body() sizes a packet and then
+// writes it, so the two passes cannot disagree.
+class size_counter {
+public:
+  void put(std::uint8_t) noexcept { ++n_; }
+  void write(std::uint16_t) noexcept { n_ += 2; }
+  void write(std::string_view s) noexcept { n_ += s.size(); }
+  std::size_t size() const noexcept { return n_; }
+
+private:
+  std::size_t n_ = 0;
+};
+
+template <class Writer>
+void write_string(Writer& w, std::string_view s) noexcept {
   w.write(static_cast<std::uint16_t>(s.size()));
   w.write(s);
 }
@@ -26,7 +40,8 @@ constexpr std::uint8_t flags(const publish& p) noexcept {
   return static_cast<std::uint8_t>((p.dup ? 0x8 : 0) | (static_cast<std::uint8_t>(p.qos) << 1) | (p.retain ? 1 : 0));
 }
 
-inline void write_body(core::byte_writer& w, const connect& p) noexcept {
+template <class Writer>
+void write_body(Writer& w, const connect& p) noexcept {
   write_string(w, "MQTT");
   w.put(4); // protocol level of 3.1.1
   std::uint8_t f = p.clean_session ? 0x02 : 0;
@@ -43,11 +58,13 @@ inline void write_body(core::byte_writer& w, const connect& p) noexcept {
   if (p.username) write_string(w, *p.username);
   if (p.password) write_string(w, *p.password);
 }
-inline void write_body(core::byte_writer& w, const connack& p) noexcept {
+template <class Writer>
+void write_body(Writer& w, const connack& p) noexcept {
   w.put(p.session_present ? 1 : 0);
   w.put(static_cast<std::uint8_t>(p.code));
 }
-inline void write_body(core::byte_writer& w, const publish& p) noexcept {
+template <class Writer>
+void write_body(Writer& w, const publish& p) noexcept {
   write_string(w, p.topic);
   if (p.qos != qos::at_most_once) w.write(p.packet_id);
   w.write(p.payload);
@@ -56,34 +73,40 @@ template <class P>
 concept id_only = std::is_same_v<P, puback> || std::is_same_v<P, pubrec> || std::is_same_v<P, pubrel> ||
                   std::is_same_v<P, pubcomp> || std::is_same_v<P, unsuback>;
 
-template <id_only P>
-inline void write_body(core::byte_writer& w, const P& p) noexcept {
+template <class Writer, id_only P>
+void write_body(Writer& w, const P& p) noexcept {
   w.write(p.packet_id);
 }
-inline void write_body(core::byte_writer& w, const subscribe& p) noexcept {
+template <class Writer>
+void write_body(Writer& w, const subscribe& p) noexcept {
   w.write(p.packet_id);
   for (const auto& s : p.subscriptions) {
     write_string(w, s.filter);
     w.put(static_cast<std::uint8_t>(s.max_qos));
   }
 }
-inline void write_body(core::byte_writer& w, const suback& p) noexcept {
+template <class Writer>
+void write_body(Writer& w, const suback& p) noexcept {
   w.write(p.packet_id);
   for (const auto c : p.codes) w.put(static_cast<std::uint8_t>(c));
 }
-inline void write_body(core::byte_writer& w, const unsubscribe& p) noexcept {
+template <class Writer>
+void write_body(Writer& w, const unsubscribe& p) noexcept {
   w.write(p.packet_id);
   for (const auto f : p.filters) write_string(w, f);
 }
-inline void write_body(core::byte_writer&, const pingreq&) noexcept {}
-inline void write_body(core::byte_writer&, const pingresp&) noexcept {}
-inline void write_body(core::byte_writer&, const disconnect&) noexcept {}
+template <class Writer>
+void write_body(Writer&, const pingreq&) noexcept {}
+template <class Writer>
+void write_body(Writer&, const pingresp&) noexcept {}
+template <class Writer>
+void write_body(Writer&, const disconnect&) noexcept {}
 
 template <class P>
 std::size_t body_size(const P& p, std::error_code& ec) noexcept {
   ec = validate(p);
   if (ec) return 0;
-  core::byte_writer counter;
+  size_counter counter;
   write_body(counter, p);
   if (counter.size() > max_remaining_length) ec = errc::packet_too_large;
   return counter.size();
