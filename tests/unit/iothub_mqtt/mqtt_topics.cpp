@@ -121,6 +121,23 @@ TEST_CASE("$.exp: offsets and fraction lengths, far future as never, far past re
   CHECK(out == "%24.exp=9999-12-31T23%3A59%3A59.9999999Z");
 }
 
+TEST_CASE("a bag appended to a message cannot set what the message already has") {
+  c2d_message m;
+  m.message_id = "1";
+  m.properties = {p("a", "x")};
+  CHECK(parse_property_bag("%24.mid=2", m) == mqtt_errc::duplicate_property);
+  c2d_message m2;
+  m2.properties = {p("a", "x")};
+  CHECK(parse_property_bag("a", m2) == mqtt_errc::duplicate_property);
+  c2d_message m3;
+  m3.ack_requested = ack::full;
+  CHECK(parse_property_bag("iothub-ack=none", m3) == mqtt_errc::duplicate_property);
+  c2d_message m4;
+  REQUIRE_FALSE(parse_property_bag("a=1", m4));
+  CHECK(parse_property_bag("b=2", m4) == std::error_code());
+  CHECK(m4.properties == std::vector<property>{p("a", "1"), p("b", "2")});
+}
+
 TEST_CASE("iothub-ack accepts any case and none") {
   CHECK(bag("iothub-ack=Full").ack_requested == ack::full);
   CHECK(bag("iothub-ack=negative").ack_requested == ack::negative);

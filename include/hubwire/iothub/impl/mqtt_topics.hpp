@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <utility>
 
 namespace hubwire::iothub {
 namespace detail {
@@ -212,8 +213,14 @@ inline std::error_code parse_property_bag(std::string_view bag, c2d_message& out
   if (bag.empty()) return {};
   std::uint32_t seen = 0;
   std::size_t count = 0;
-  for (const auto& p : out.properties)
-    if (const auto k = detail::find_sys_key(p.name)) seen |= std::uint32_t{1} << static_cast<unsigned>(*k);
+  // System properties `out` already holds count as given: a bag cannot set them again.
+  for (std::size_t i = 0; i < detail::sys_key_names.size(); ++i) {
+    const auto k = static_cast<detail::sys_key>(i);
+    const auto* field = detail::string_field(std::as_const(out), k);
+    const bool set = field ? field->has_value() : k == detail::sys_key::exp ? out.expiry_time.has_value()
+                                                                           : out.ack_requested != ack::none;
+    if (set) seen |= std::uint32_t{1} << i;
+  }
   std::size_t pos = 0;
   for (;;) {
     const std::size_t amp = bag.find('&', pos);
