@@ -19,6 +19,13 @@
 #include <hubwire/iothub/feedback_record.hpp>
 #include <hubwire/iothub/limits.hpp>
 #include <hubwire/iothub/message.hpp>
+#include <hubwire/iothub/mqtt_topics.hpp>
+
+#include <hubwire/mqtt/decode.hpp>
+#include <hubwire/mqtt/encode.hpp>
+#include <hubwire/mqtt/error.hpp>
+#include <hubwire/mqtt/packet.hpp>
+#include <hubwire/mqtt/validate.hpp>
 
 #include <hubwire/hub/error.hpp>
 #include <hubwire/hub/lock_token.hpp>
