@@ -1,6 +1,7 @@
 #ifndef HUBWIRE_HTTP_IMPL_PARSER_HPP
 #define HUBWIRE_HTTP_IMPL_PARSER_HPP
 
+#include <hubwire/http/framing.hpp>
 #include <hubwire/http/grammar.hpp>
 
 #include <algorithm>
@@ -262,36 +263,11 @@ std::error_code basic_parser<Message>::decide_framing() {
   if constexpr (is_request) {
     if (msg_.ver == 11 && f.count("Host") != 1) return errc::bad_host;
   }
-  // Content-Length: every value of every field must be the same decimal (RFC 9110 8.6).
-  for (const auto& x : f) {
-    if (!grammar::iequals(x.name, "Content-Length")) continue;
-    std::string_view rest = x.value;
-    for (;;) {
-      const auto comma = rest.find(',');
-      const auto n = grammar::parse_decimal(grammar::trim_ows(rest.substr(0, comma)));
-      if (!n) return errc::bad_content_length;
-      if (content_length_ && *content_length_ != *n) return errc::conflicting_content_length;
-      content_length_ = n;
-      if (comma == std::string_view::npos) break;
-      rest.remove_prefix(comma + 1);
-    }
-  }
-  bool has_te = false;
-  for (const auto& x : f) {
-    if (!grammar::iequals(x.name, "Transfer-Encoding")) continue;
-    has_te = true;
-    std::string_view rest = x.value;
-    for (;;) {
-      const auto comma = rest.find(',');
-      const auto coding = grammar::trim_ows(rest.substr(0, comma));
-      // chunked exactly once and last; other codings (gzip...) are not decoded here.
-      if (!grammar::iequals(coding, "chunked") || chunked_) return errc::bad_transfer_encoding;
-      chunked_ = true;
-      if (comma == std::string_view::npos) break;
-      rest.remove_prefix(comma + 1);
-    }
-  }
-  if (has_te && content_length_) return errc::content_length_with_chunked;
+  framing fr;
+  if (auto ec = read_framing(f, fr)) return ec;
+  content_length_ = fr.content_length;
+  chunked_ = fr.chunked;
+  const bool has_te = fr.has_transfer_encoding;
   if (has_te && msg_.ver == 10) return errc::bad_transfer_encoding; // RFC 9112 6.1: faulty framing
 
   bool no_body = false;

@@ -1,6 +1,7 @@
 #ifndef HUBWIRE_HTTP_IMPL_SERIALIZER_HPP
 #define HUBWIRE_HTTP_IMPL_SERIALIZER_HPP
 
+#include <hubwire/http/framing.hpp>
 #include <hubwire/http/grammar.hpp>
 
 #include <charconv>
@@ -36,16 +37,16 @@ inline void append_decimal(std::uint64_t v, std::string& out) {
 // Shared by both message kinds: frame `body` according to `f` (see serializer.hpp).
 inline std::error_code append_framed_body(const fields& f, const fields& trailers, std::string_view body,
                                           bool add_length, std::string& out) {
-  if (f.contains_token("Transfer-Encoding", "chunked")) {
-    if (f.find("Content-Length")) return errc::content_length_with_chunked;
+  framing fr;
+  if (auto ec = read_framing(f, fr)) return ec;
+  if (fr.chunked) {
     out += "\r\n";
     serialize_chunk(body, out);
     return serialize_last_chunk(trailers, out);
   }
   if (!trailers.empty()) return errc::bad_field; // trailers need chunked
-  if (const field* cl = f.find("Content-Length")) {
-    const auto n = grammar::parse_decimal(cl->value);
-    if (!n || *n != body.size() || f.count("Content-Length") != 1) return errc::bad_content_length;
+  if (fr.content_length) {
+    if (*fr.content_length != body.size()) return errc::bad_content_length;
   } else if (add_length) {
     out += "Content-Length: ";
     append_decimal(body.size(), out);
