@@ -14,6 +14,9 @@ using namespace hubwire::http;
 namespace {
 const parser_limits limits{.max_start_line = 512, .max_fields = 32, .max_header_bytes = 2048, .max_body = 4096,
                            .max_chunk_line = 64};
+// The serializer may add one Content-Length field: room for it when parsing again.
+const parser_limits roomier{.max_start_line = 512, .max_fields = 33, .max_header_bytes = 2048 + 40, .max_body = 4096,
+                            .max_chunk_line = 64};
 
 // Feeds `in` in pieces of `step`; true when a whole request was parsed.
 bool feed(request_parser& p, std::string_view in, std::size_t step) {
@@ -46,7 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const request& first = p.get();
   std::string out;
   HUBWIRE_FUZZ_CHECK(!serialize(first, out));
-  request_parser again(limits);
+  request_parser again(roomier);
   HUBWIRE_FUZZ_CHECK(feed(again, out, out.size()));
   // The serializer adds a Content-Length only to a body-less POST/PUT/PATCH.
   request expected = first;

@@ -15,6 +15,9 @@ using namespace hubwire::http;
 namespace {
 const parser_limits limits{.max_start_line = 512, .max_fields = 32, .max_header_bytes = 2048, .max_body = 4096,
                            .max_chunk_line = 64};
+// The serializer may add one Content-Length field: room for it when parsing again.
+const parser_limits roomier{.max_start_line = 512, .max_fields = 33, .max_header_bytes = 2048 + 40, .max_body = 4096,
+                            .max_chunk_line = 64};
 
 bool feed(response_parser& p, std::string_view in, std::size_t step) {
   std::string pending;
@@ -59,7 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!first.fields.find("Content-Length") && !p.chunked()) // a close-delimited body gets a length
       expected.fields.add("Content-Length", std::to_string(first.body.size()));
   }
-  response_parser again(limits);
+  response_parser again(roomier);
   again.skip_body(head);
   HUBWIRE_FUZZ_CHECK(feed(again, out, out.size()));
   HUBWIRE_FUZZ_CHECK(again.get() == expected);
