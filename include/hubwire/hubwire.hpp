@@ -28,6 +28,7 @@
 #include <hubwire/iothub/https_mapping.hpp>
 #include <hubwire/iothub/limits.hpp>
 #include <hubwire/iothub/message.hpp>
+#include <hubwire/iothub/purge_result.hpp>
 
 #include <hubwire/net/asio_compat.hpp>
 #include <hubwire/net/retry.hpp>

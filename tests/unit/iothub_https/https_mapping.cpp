@@ -201,3 +201,23 @@ TEST_CASE("round trip: model -> HTTPS headers (on the wire) -> model, with every
     CHECK(hs::to_headers(x, g) == errc::invalid_message);
   }
 }
+
+#include <hubwire/iothub/purge_result.hpp>
+
+TEST_CASE("purge: the documented 200 body, its errors, and the emulator's answer") {
+  // Body shape of the Python service SDK's PurgeMessageQueueResult / C#'s model.
+  auto ok = hs::parse_purge_response(
+      http::response{.status = 200, .body = R"({"deviceId":"thermostat-7","moduleId":null,"totalMessagesPurged":3})"});
+  REQUIRE(ok);
+  CHECK(*ok == hs::purge_result{"thermostat-7", std::nullopt, 3});
+  CHECK(hs::parse_purge_response(http::response{.status = 404}).error() == errc::device_not_found);
+  CHECK(hs::parse_purge_response(http::response{.status = 200, .body = "[]"}).error() == errc::invalid_message);
+  CHECK(hs::parse_purge_response(http::response{.status = 200, .body = R"({"deviceId":"d","totalMessagesPurged":-1})"})
+            .error() == errc::invalid_message);
+  CHECK(hs::parse_purge_response(http::response{.status = 200, .body = R"({"deviceId":"d"})"}).error() ==
+        errc::invalid_message);
+  const hs::purge_result r{"d", "m", 50};
+  auto back = hs::parse_purge_response(hs::make_purge_response(r));
+  REQUIRE(back);
+  CHECK(*back == r);
+}
