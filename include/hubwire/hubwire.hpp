@@ -15,10 +15,20 @@
 #include <hubwire/auth/connection_string.hpp>
 #include <hubwire/auth/sas.hpp>
 
+#include <hubwire/http/error.hpp>
+#include <hubwire/http/fields.hpp>
+#include <hubwire/http/framing.hpp>
+#include <hubwire/http/message.hpp>
+#include <hubwire/http/parser.hpp>
+#include <hubwire/http/serializer.hpp>
+
 #include <hubwire/iothub/error.hpp>
+#include <hubwire/iothub/feedback.hpp>
 #include <hubwire/iothub/feedback_record.hpp>
+#include <hubwire/iothub/https_mapping.hpp>
 #include <hubwire/iothub/limits.hpp>
 #include <hubwire/iothub/message.hpp>
+#include <hubwire/iothub/purge_result.hpp>
 #include <hubwire/iothub/mqtt_topics.hpp>
 
 #include <hubwire/mqtt/decode.hpp>

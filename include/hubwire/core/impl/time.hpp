@@ -101,6 +101,9 @@ inline std::optional<system_time> parse_iso8601(std::string_view s) noexcept {
   const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
   if (!ymd.ok() || h > 23 || mi > 59 || se > 59) return std::nullopt;
   const auto t = sys_days{ymd} + hours{h} + minutes{mi} + seconds{se} + detail::ticks{frac_ticks} - minutes{offset_minutes};
+  // system_clock counts nanoseconds on libstdc++: years past 2262 (or before 1677) do not fit.
+  if (t < time_point_cast<detail::ticks>(system_time::min()) || t > time_point_cast<detail::ticks>(system_time::max()))
+    return std::nullopt;
   return time_point_cast<system_time::duration>(t);
 }
 
