@@ -34,6 +34,8 @@ enum class errc {
   bad_section_order,       // message sections out of the order part 3 requires
   duplicate_section,
   empty_frame,             // an AMQP frame with no performative where one is required
+  message_too_large,       // a delivery's payloads exceed the assembler's limit
+  delivery_aborted,        // the sender aborted the delivery; its payload is discarded
 };
 
 constexpr const char* category_name(errc) noexcept { return "hubwire.amqp"; }
@@ -66,6 +68,8 @@ inline const char* describe(errc e) noexcept {
     case errc::bad_section_order: return "amqp: message sections out of order";
     case errc::duplicate_section: return "amqp: message section repeated";
     case errc::empty_frame: return "amqp: frame has no performative";
+    case errc::message_too_large: return "amqp: message larger than the limit";
+    case errc::delivery_aborted: return "amqp: delivery aborted by the sender";
   }
   return "hubwire.amqp: unknown error";
 }
