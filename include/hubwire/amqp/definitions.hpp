@@ -18,9 +18,9 @@ enum class terminus_durability : std::uint32_t { none = 0, configuration = 1, un
 struct error {
   static constexpr std::uint64_t descriptor = 0x1d;
   static constexpr std::string_view name = "amqp:error:list";
-  symbol condition;
-  std::optional<std::string_view> description;
-  value info;
+  symbol condition{};
+  std::optional<std::string_view> description{};
+  value info{};
   template <class S, class V>
   static void fields(S& s, V& v) {
     v.req(s.condition);
@@ -53,7 +53,7 @@ struct accepted {
 struct rejected {
   static constexpr std::uint64_t descriptor = 0x25;
   static constexpr std::string_view name = "amqp:rejected:list";
-  std::optional<amqp::error> error;
+  std::optional<amqp::error> error{};
   template <class S, class V>
   static void fields(S& s, V& v) { v.opt(s.error); }
   friend bool operator==(const rejected&, const rejected&) = default;
@@ -68,9 +68,9 @@ struct released {
 struct modified {
   static constexpr std::uint64_t descriptor = 0x27;
   static constexpr std::string_view name = "amqp:modified:list";
-  std::optional<bool> delivery_failed;
-  std::optional<bool> undeliverable_here;
-  value message_annotations;
+  std::optional<bool> delivery_failed{};
+  std::optional<bool> undeliverable_here{};
+  value message_annotations{};
   template <class S, class V>
   static void fields(S& s, V& v) {
     v.opt(s.delivery_failed);
@@ -97,17 +97,17 @@ inline void put_variant(encoder& e, const delivery_state& s) {
 struct source {
   static constexpr std::uint64_t descriptor = 0x28;
   static constexpr std::string_view name = "amqp:source:list";
-  std::optional<std::string_view> address;
+  std::optional<std::string_view> address{};
   terminus_durability durable = terminus_durability::none;
   symbol expiry_policy{"session-end"};
   std::uint32_t timeout = 0; // seconds
   bool dynamic = false;
-  value dynamic_node_properties;
-  std::optional<symbol> distribution_mode;
-  value filter;           // filter-set: map of symbol to described filters
-  value default_outcome;  // a described outcome, kept as it came
-  std::vector<symbol> outcomes;
-  std::vector<symbol> capabilities;
+  value dynamic_node_properties{};
+  std::optional<symbol> distribution_mode{};
+  value filter{};           // filter-set: map of symbol to described filters
+  value default_outcome{};  // a described outcome, kept as it came
+  std::vector<symbol> outcomes{};
+  std::vector<symbol> capabilities{};
   template <class S, class V>
   static void fields(S& s, V& v) {
     v.opt(s.address);
@@ -129,13 +129,13 @@ struct source {
 struct target {
   static constexpr std::uint64_t descriptor = 0x29;
   static constexpr std::string_view name = "amqp:target:list";
-  std::optional<std::string_view> address;
+  std::optional<std::string_view> address{};
   terminus_durability durable = terminus_durability::none;
   symbol expiry_policy{"session-end"};
   std::uint32_t timeout = 0;
   bool dynamic = false;
-  value dynamic_node_properties;
-  std::vector<symbol> capabilities;
+  value dynamic_node_properties{};
+  std::vector<symbol> capabilities{};
   template <class S, class V>
   static void fields(S& s, V& v) {
     v.opt(s.address);

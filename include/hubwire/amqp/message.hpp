@@ -18,7 +18,7 @@ struct message_header {
   static constexpr std::string_view name = "amqp:header:list";
   bool durable = false;
   std::uint8_t priority = 4;
-  std::optional<std::uint32_t> ttl; // milliseconds
+  std::optional<std::uint32_t> ttl{}; // milliseconds
   bool first_acquirer = false;
   std::uint32_t delivery_count = 0;
   template <class S, class V>
@@ -52,19 +52,19 @@ inline void put_variant(encoder& e, const message_id& id) {
 struct message_properties {
   static constexpr std::uint64_t descriptor = 0x73;
   static constexpr std::string_view name = "amqp:properties:list";
-  std::optional<amqp::message_id> message_id;
-  std::optional<binary> user_id;
-  std::optional<std::string_view> to;
-  std::optional<std::string_view> subject;
-  std::optional<std::string_view> reply_to;
-  std::optional<amqp::message_id> correlation_id;
-  std::optional<symbol> content_type;
-  std::optional<symbol> content_encoding;
-  std::optional<timestamp> absolute_expiry_time;
-  std::optional<timestamp> creation_time;
-  std::optional<std::string_view> group_id;
-  std::optional<std::uint32_t> group_sequence;
-  std::optional<std::string_view> reply_to_group_id;
+  std::optional<amqp::message_id> message_id{};
+  std::optional<binary> user_id{};
+  std::optional<std::string_view> to{};
+  std::optional<std::string_view> subject{};
+  std::optional<std::string_view> reply_to{};
+  std::optional<amqp::message_id> correlation_id{};
+  std::optional<symbol> content_type{};
+  std::optional<symbol> content_encoding{};
+  std::optional<timestamp> absolute_expiry_time{};
+  std::optional<timestamp> creation_time{};
+  std::optional<std::string_view> group_id{};
+  std::optional<std::uint32_t> group_sequence{};
+  std::optional<std::string_view> reply_to_group_id{};
   template <class S, class V>
   static void fields(S& s, V& v) {
     v.opt(s.message_id);
@@ -144,13 +144,13 @@ struct message_body {
 };
 
 struct message {
-  std::optional<message_header> header;
-  value delivery_annotations;   // map keyed by symbol or ulong, or null
-  value message_annotations;    // likewise
-  std::optional<message_properties> properties;
-  value application_properties; // map of string to simple values, or null
+  std::optional<message_header> header{};
+  value delivery_annotations{};   // map keyed by symbol or ulong, or null
+  value message_annotations{};    // likewise
+  std::optional<message_properties> properties{};
+  value application_properties{}; // map of string to simple values, or null
   message_body body;
-  value footer;                 // annotations map, or null
+  value footer{};                 // annotations map, or null
   friend bool operator==(const message&, const message&) = default;
 };
 
@@ -172,7 +172,7 @@ value build_value(std::vector<std::uint8_t>& storage, Write&& write) {
   storage.clear();
   encoder e(storage);
   write(e);
-  value v;
+  value v{};
   std::error_code ec;
   decode_value(storage, v, ec, detail::no_limits());
   return v;

@@ -19,16 +19,16 @@ inline constexpr std::uint32_t default_handle_max = std::numeric_limits<std::uin
 struct open {
   static constexpr std::uint64_t descriptor = 0x10;
   static constexpr std::string_view name = "amqp:open:list";
-  std::string_view container_id;
-  std::optional<std::string_view> hostname;
+  std::string_view container_id{};
+  std::optional<std::string_view> hostname{};
   std::uint32_t max_frame_size = default_max_frame_size;
   std::uint16_t channel_max = default_channel_max;
-  std::optional<std::uint32_t> idle_time_out; // milliseconds
-  std::vector<symbol> outgoing_locales;
-  std::vector<symbol> incoming_locales;
-  std::vector<symbol> offered_capabilities;
-  std::vector<symbol> desired_capabilities;
-  value properties;
+  std::optional<std::uint32_t> idle_time_out{}; // milliseconds
+  std::vector<symbol> outgoing_locales{};
+  std::vector<symbol> incoming_locales{};
+  std::vector<symbol> offered_capabilities{};
+  std::vector<symbol> desired_capabilities{};
+  value properties{};
   template <class S, class V>
   static void fields(S& s, V& v) {
     v.req(s.container_id);
@@ -48,14 +48,14 @@ struct open {
 struct begin {
   static constexpr std::uint64_t descriptor = 0x11;
   static constexpr std::string_view name = "amqp:begin:list";
-  std::optional<std::uint16_t> remote_channel;
+  std::optional<std::uint16_t> remote_channel{};
   std::uint32_t next_outgoing_id = 0;
   std::uint32_t incoming_window = 0;
   std::uint32_t outgoing_window = 0;
   std::uint32_t handle_max = default_handle_max;
-  std::vector<symbol> offered_capabilities;
-  std::vector<symbol> desired_capabilities;
-  value properties;
+  std::vector<symbol> offered_capabilities{};
+  std::vector<symbol> desired_capabilities{};
+  value properties{};
   template <class S, class V>
   static void fields(S& s, V& v) {
     v.opt(s.remote_channel);
@@ -73,20 +73,20 @@ struct begin {
 struct attach {
   static constexpr std::uint64_t descriptor = 0x12;
   static constexpr std::string_view name = "amqp:attach:list";
-  std::string_view link_name;
+  std::string_view link_name{};
   std::uint32_t handle = 0;
   amqp::role role = amqp::role::sender;
   sender_settle_mode snd_settle_mode = sender_settle_mode::mixed;
   receiver_settle_mode rcv_settle_mode = receiver_settle_mode::first;
-  std::optional<amqp::source> source;
-  std::optional<amqp::target> target;
-  value unsettled; // map of delivery-tag to delivery-state
+  std::optional<amqp::source> source{};
+  std::optional<amqp::target> target{};
+  value unsettled{}; // map of delivery-tag to delivery-state
   bool incomplete_unsettled = false;
-  std::optional<std::uint32_t> initial_delivery_count; // mandatory for senders
-  std::optional<std::uint64_t> max_message_size;
-  std::vector<symbol> offered_capabilities;
-  std::vector<symbol> desired_capabilities;
-  value properties;
+  std::optional<std::uint32_t> initial_delivery_count{}; // mandatory for senders
+  std::optional<std::uint64_t> max_message_size{};
+  std::vector<symbol> offered_capabilities{};
+  std::vector<symbol> desired_capabilities{};
+  value properties{};
   template <class S, class V>
   static void fields(S& s, V& v) {
     v.req(s.link_name);
@@ -110,17 +110,17 @@ struct attach {
 struct flow {
   static constexpr std::uint64_t descriptor = 0x13;
   static constexpr std::string_view name = "amqp:flow:list";
-  std::optional<std::uint32_t> next_incoming_id;
+  std::optional<std::uint32_t> next_incoming_id{};
   std::uint32_t incoming_window = 0;
   std::uint32_t next_outgoing_id = 0;
   std::uint32_t outgoing_window = 0;
-  std::optional<std::uint32_t> handle;
-  std::optional<std::uint32_t> delivery_count;
-  std::optional<std::uint32_t> link_credit;
-  std::optional<std::uint32_t> available;
+  std::optional<std::uint32_t> handle{};
+  std::optional<std::uint32_t> delivery_count{};
+  std::optional<std::uint32_t> link_credit{};
+  std::optional<std::uint32_t> available{};
   bool drain = false;
   bool echo = false;
-  value properties;
+  value properties{};
   template <class S, class V>
   static void fields(S& s, V& v) {
     v.opt(s.next_incoming_id);
@@ -142,13 +142,13 @@ struct transfer {
   static constexpr std::uint64_t descriptor = 0x14;
   static constexpr std::string_view name = "amqp:transfer:list";
   std::uint32_t handle = 0;
-  std::optional<std::uint32_t> delivery_id;  // mandatory on a delivery's first transfer
-  std::optional<binary> delivery_tag;        // likewise
-  std::optional<std::uint32_t> message_format;
-  std::optional<bool> settled;
+  std::optional<std::uint32_t> delivery_id{};  // mandatory on a delivery's first transfer
+  std::optional<binary> delivery_tag{};        // likewise
+  std::optional<std::uint32_t> message_format{};
+  std::optional<bool> settled{};
   bool more = false;
-  std::optional<receiver_settle_mode> rcv_settle_mode;
-  std::optional<delivery_state> state;
+  std::optional<receiver_settle_mode> rcv_settle_mode{};
+  std::optional<delivery_state> state{};
   bool resume = false;
   bool aborted = false;
   bool batchable = false;
@@ -174,9 +174,9 @@ struct disposition {
   static constexpr std::string_view name = "amqp:disposition:list";
   amqp::role role = amqp::role::sender;
   std::uint32_t first = 0;
-  std::optional<std::uint32_t> last;
+  std::optional<std::uint32_t> last{};
   bool settled = false;
-  std::optional<delivery_state> state;
+  std::optional<delivery_state> state{};
   bool batchable = false;
   template <class S, class V>
   static void fields(S& s, V& v) {
@@ -195,7 +195,7 @@ struct detach {
   static constexpr std::string_view name = "amqp:detach:list";
   std::uint32_t handle = 0;
   bool closed = false;
-  std::optional<amqp::error> error;
+  std::optional<amqp::error> error{};
   template <class S, class V>
   static void fields(S& s, V& v) {
     v.req(s.handle);
@@ -208,7 +208,7 @@ struct detach {
 struct end {
   static constexpr std::uint64_t descriptor = 0x17;
   static constexpr std::string_view name = "amqp:end:list";
-  std::optional<amqp::error> error;
+  std::optional<amqp::error> error{};
   template <class S, class V>
   static void fields(S& s, V& v) { v.opt(s.error); }
   friend bool operator==(const end&, const end&) = default;
@@ -217,7 +217,7 @@ struct end {
 struct close {
   static constexpr std::uint64_t descriptor = 0x18;
   static constexpr std::string_view name = "amqp:close:list";
-  std::optional<amqp::error> error;
+  std::optional<amqp::error> error{};
   template <class S, class V>
   static void fields(S& s, V& v) { v.opt(s.error); }
   friend bool operator==(const close&, const close&) = default;
@@ -231,7 +231,7 @@ inline std::error_code decode_performative(bytes_view body, performative& out, b
                                            const decode_limits& lim = {}) {
   std::error_code ec;
   if (body.empty()) return errc::empty_frame;
-  value v;
+  value v{};
   const std::size_t used = decode_value(body, v, ec, lim);
   if (ec) return ec;
   if (!detail::get_one_of(v, out, lim, ec, 0)) return ec;

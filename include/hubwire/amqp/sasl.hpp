@@ -12,7 +12,7 @@ namespace hubwire::amqp {
 struct sasl_mechanisms {
   static constexpr std::uint64_t descriptor = 0x40;
   static constexpr std::string_view name = "amqp:sasl-mechanisms:list";
-  std::vector<symbol> mechanisms; // mandatory, at least one
+  std::vector<symbol> mechanisms{}; // mandatory, at least one
   template <class S, class V>
   static void fields(S& s, V& v) { v.req(s.mechanisms); }
   friend bool operator==(const sasl_mechanisms&, const sasl_mechanisms&) = default;
@@ -21,9 +21,9 @@ struct sasl_mechanisms {
 struct sasl_init {
   static constexpr std::uint64_t descriptor = 0x41;
   static constexpr std::string_view name = "amqp:sasl-init:list";
-  symbol mechanism;
-  std::optional<binary> initial_response;
-  std::optional<std::string_view> hostname;
+  symbol mechanism{};
+  std::optional<binary> initial_response{};
+  std::optional<std::string_view> hostname{};
   template <class S, class V>
   static void fields(S& s, V& v) {
     v.req(s.mechanism);
@@ -36,7 +36,7 @@ struct sasl_init {
 struct sasl_challenge {
   static constexpr std::uint64_t descriptor = 0x42;
   static constexpr std::string_view name = "amqp:sasl-challenge:list";
-  binary challenge;
+  binary challenge{};
   template <class S, class V>
   static void fields(S& s, V& v) { v.req(s.challenge); }
   friend bool operator==(const sasl_challenge&, const sasl_challenge&) = default;
@@ -45,7 +45,7 @@ struct sasl_challenge {
 struct sasl_response {
   static constexpr std::uint64_t descriptor = 0x43;
   static constexpr std::string_view name = "amqp:sasl-response:list";
-  binary response;
+  binary response{};
   template <class S, class V>
   static void fields(S& s, V& v) { v.req(s.response); }
   friend bool operator==(const sasl_response&, const sasl_response&) = default;
@@ -57,7 +57,7 @@ struct sasl_outcome {
   static constexpr std::uint64_t descriptor = 0x44;
   static constexpr std::string_view name = "amqp:sasl-outcome:list";
   sasl_code code = sasl_code::ok;
-  std::optional<binary> additional_data;
+  std::optional<binary> additional_data{};
   template <class S, class V>
   static void fields(S& s, V& v) {
     v.req(s.code);
@@ -72,7 +72,7 @@ using sasl_frame = std::variant<sasl_mechanisms, sasl_init, sasl_challenge, sasl
 inline std::error_code decode_sasl(bytes_view body, sasl_frame& out, const decode_limits& lim = {}) {
   std::error_code ec;
   if (body.empty()) return errc::empty_frame;
-  value v;
+  value v{};
   const std::size_t used = decode_value(body, v, ec, lim);
   if (ec) return ec;
   if (!detail::get_one_of(v, out, lim, ec, 0)) return ec;

@@ -47,7 +47,7 @@ struct binary {
   }
 };
 struct symbol {
-  std::string_view str;
+  std::string_view str{};
   friend bool operator==(const symbol&, const symbol&) = default;
 };
 struct uuid {
