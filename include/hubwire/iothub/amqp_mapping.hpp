@@ -8,7 +8,7 @@
 //   body                 data section(s), joined
 //   message_id,          properties.message-id / correlation-id: a string as is; a
 //   correlation_id       ulong in decimal; a uuid as 8-4-4-4-12 lower-case hex; a
-//                        binary as its bytes
+//                        binary as its bytes (which must be UTF-8)
 //   user_id              properties.user-id (binary)
 //   to                   properties.to
 //   content_type/_encoding  properties.content-type / content-encoding (symbols)

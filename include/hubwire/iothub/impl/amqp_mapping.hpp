@@ -1,6 +1,7 @@
 #ifndef HUBWIRE_IOTHUB_IMPL_AMQP_MAPPING_HPP
 #define HUBWIRE_IOTHUB_IMPL_AMQP_MAPPING_HPP
 
+#include <algorithm>
 #include <chrono>
 
 namespace hubwire::iothub {
@@ -9,8 +10,14 @@ namespace detail {
 
 inline constexpr char hex_digits[] = "0123456789abcdef";
 
+// AMQP timestamps reach 292 million years either side of 1970; the system clock's
+// nanoseconds reach 2262. Later and earlier instants are clamped to the last whole
+// millisecond the clock holds (an expiry after 2262 is "never", in practice).
 inline time_point from_amqp_time(amqp::timestamp t) {
-  return time_point(std::chrono::duration_cast<clock::duration>(std::chrono::milliseconds(t.ms)));
+  using std::chrono::milliseconds;
+  constexpr auto hi = std::chrono::duration_cast<milliseconds>(time_point::max().time_since_epoch()).count();
+  constexpr auto lo = std::chrono::duration_cast<milliseconds>(time_point::min().time_since_epoch()).count();
+  return time_point(std::chrono::duration_cast<clock::duration>(milliseconds(std::clamp(t.ms, lo + 1, hi - 1))));
 }
 inline amqp::timestamp to_amqp_time(time_point t) {
   return {std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count()};
@@ -88,6 +95,14 @@ inline std::optional<std::array<std::uint8_t, 16>> lock_token_to_delivery_tag(st
 
 inline core::result<c2d_message> from_amqp(const amqp::message& m, std::optional<amqp::binary> delivery_tag) {
   c2d_message out;
+  // Binary ids become text; ids that are not UTF-8 could not be sent on as AMQP strings.
+  auto text_id = [](const amqp::message_id& id) {
+    const auto* b = std::get_if<amqp::binary>(&id);
+    return !b || core::is_valid_utf8(core::as_chars(b->bytes));
+  };
+  if (m.properties && ((m.properties->message_id && !text_id(*m.properties->message_id)) ||
+                       (m.properties->correlation_id && !text_id(*m.properties->correlation_id))))
+    return errc::invalid_message;
   if (m.body.kind != amqp::body_kind::data && m.body.kind != amqp::body_kind::none) return errc::invalid_message;
   amqp::message_body::reader body(m.body);
   for (amqp::value d; body.next(d);) out.body.append(core::as_chars(d.bytes()));
