@@ -13,12 +13,24 @@ inline const decode_limits& no_limits() noexcept {
 }
 } // namespace detail
 
+} // namespace hubwire::amqp
+namespace hubwire::amqp::detail {
+// One value from input decoded (and validated) before; returns the bytes it spans.
+inline std::size_t decode_trusted(bytes_view in, value& out) noexcept {
+  std::error_code ec;
+  core::byte_reader r(in);
+  value_decoder::trusted(ec).read(r, out, 0);
+  return r.position();
+}
+} // namespace hubwire::amqp::detail
+namespace hubwire::amqp {
+
 inline value value::described_value() const noexcept {
   value v;
   if (kind_ != kind::described) return v;
   std::error_code ec;
   core::byte_reader r(data_);
-  value_decoder(detail::no_limits(), ec).read_body(elem_code_, r, v, 0);
+  value_decoder::trusted(ec).read_body(elem_code_, r, v, 0);
   return v;
 }
 
@@ -32,7 +44,7 @@ inline bool element_reader::next(value& out) noexcept {
   if (left_ == 0) return false;
   --left_;
   std::error_code ec;
-  value_decoder d(detail::no_limits(), ec);
+  value_decoder d = value_decoder::trusted(ec);
   if (!array_) return d.read(in_, out, 0);
   const auto start = in_.rest();
   if (!d.read_body(array_->elem_code_, in_, out, 0)) return false;
