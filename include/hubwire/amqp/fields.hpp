@@ -54,7 +54,7 @@ bool get_composite(const value& v, T& out, const decode_limits& lim, std::error_
 class field_reader {
 public:
   field_reader(const value& list, const decode_limits& lim, std::error_code& ec, std::size_t depth) noexcept
-      : r_(list), lim_(lim), ec_(ec), depth_(depth) {}
+      : r_(list, lim, ec, depth), lim_(lim), ec_(ec), depth_(depth) {}
 
   template <class T>
   void req(T& f) { field(f, true); }
@@ -67,6 +67,7 @@ public:
   }
   bool done() {
     if (!ec_ && r_.remaining() > 0) ec_ = errc::too_many_fields;
+    if (!ec_ && !r_.bytes_exhausted()) ec_ = errc::trailing_bytes;
     return !ec_;
   }
 
@@ -75,7 +76,9 @@ private:
   void field(T& f, bool mandatory) {
     if (ec_) return;
     value v;
-    if (!r_.next(v) || v.is_null()) {
+    const bool present = r_.next(v);
+    if (ec_) return;
+    if (!present || v.is_null()) {
       if (mandatory) ec_ = errc::missing_field;
       return;
     }

@@ -232,7 +232,7 @@ inline std::error_code decode_performative(bytes_view body, performative& out, b
   std::error_code ec;
   if (body.empty()) return errc::empty_frame;
   value v{};
-  const std::size_t used = decode_value(body, v, ec, lim);
+  const std::size_t used = detail::decode_shallow(body, v, ec, lim);
   if (ec) return ec;
   if (!detail::get_one_of(v, out, lim, ec, 0)) return ec;
   payload = body.subspan(used);

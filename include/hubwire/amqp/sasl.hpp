@@ -73,7 +73,7 @@ inline std::error_code decode_sasl(bytes_view body, sasl_frame& out, const decod
   std::error_code ec;
   if (body.empty()) return errc::empty_frame;
   value v{};
-  const std::size_t used = decode_value(body, v, ec, lim);
+  const std::size_t used = detail::decode_shallow(body, v, ec, lim);
   if (ec) return ec;
   if (!detail::get_one_of(v, out, lim, ec, 0)) return ec;
   if (used != body.size()) return errc::trailing_bytes;

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <system_error>
 
 namespace hubwire::amqp {
 
@@ -161,14 +162,22 @@ private:
 class element_reader {
 public:
   explicit element_reader(const value& compound) noexcept;
+  // Validating mode, for a list or map decoded shallowly: each element is validated as
+  // it is read (errors go to `ec`, nesting counts from `depth`).
+  element_reader(const value& compound, const decode_limits& lim, std::error_code& ec, std::size_t depth) noexcept;
   std::uint32_t remaining() const noexcept { return left_; }
-  // The next element, or false when none is left.
+  // Whether the elements read so far used up exactly the compound's bytes.
+  bool bytes_exhausted() const noexcept { return in_.empty(); }
+  // The next element, or false when none is left (or, validating, on an error).
   bool next(value& out) noexcept;
 
 private:
   core::byte_reader in_;
   std::uint32_t left_ = 0;
   const value* array_ = nullptr; // non-null for arrays: elements share its constructor
+  const decode_limits* lim_ = nullptr;
+  std::error_code* ec_ = nullptr;
+  std::size_t depth_ = 0;
 };
 
 } // namespace hubwire::amqp

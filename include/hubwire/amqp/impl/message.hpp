@@ -19,20 +19,21 @@ inline std::uint64_t section_code(const value& v) noexcept {
 }
 
 // Annotations (part 3, 3.2.10): keys are symbols or ulongs.
-inline bool check_annotations(const value& m, std::error_code& ec) noexcept {
+inline bool check_annotations(const value& m, const decode_limits& lim, std::error_code& ec) noexcept {
   if (m.type() != kind::map) return ec = errc::unexpected_type, false;
-  element_reader r(m);
+  element_reader r(m, lim, ec, 1);
   value k, v;
   while (r.next(k) && r.next(v))
     if (k.type() != kind::symbol && k.type() != kind::ulong) return ec = errc::unexpected_type, false;
-  return true;
+  if (!ec && !r.bytes_exhausted()) ec = errc::trailing_bytes;
+  return !ec;
 }
 
 // Application properties (part 3, 3.2.5): string keys, simple values (no compounds
 // and no described types).
-inline bool check_application_properties(const value& m, std::error_code& ec) noexcept {
+inline bool check_application_properties(const value& m, const decode_limits& lim, std::error_code& ec) noexcept {
   if (m.type() != kind::map) return ec = errc::unexpected_type, false;
-  element_reader r(m);
+  element_reader r(m, lim, ec, 1);
   value k, v;
   while (r.next(k) && r.next(v)) {
     if (k.type() != kind::string) return ec = errc::unexpected_type, false;
@@ -42,7 +43,8 @@ inline bool check_application_properties(const value& m, std::error_code& ec) no
       default: break;
     }
   }
-  return true;
+  if (!ec && !r.bytes_exhausted()) ec = errc::trailing_bytes;
+  return !ec;
 }
 
 } // namespace detail
@@ -55,7 +57,7 @@ inline std::error_code decode_message(bytes_view in, message& out, const decode_
   const std::uint8_t* body_end = nullptr;
   while (!in.empty()) {
     value s;
-    const std::size_t used = decode_value(in, s, ec, lim);
+    const std::size_t used = detail::decode_shallow(in, s, ec, lim);
     if (ec) return ec;
     const std::uint64_t c = detail::section_code(s);
     if (c < section::header || c > section::footer) return s.type() == kind::described ? errc::unknown_descriptor : errc::unexpected_type;
@@ -78,17 +80,18 @@ inline std::error_code decode_message(bytes_view in, message& out, const decode_
       case section::delivery_annotations:
       case section::message_annotations:
       case section::footer:
-        if (!detail::check_annotations(inner, ec)) return ec;
+        if (!detail::check_annotations(inner, lim, ec)) return ec;
         (c == section::footer ? out.footer : c == section::delivery_annotations ? out.delivery_annotations
                                                                                  : out.message_annotations) = inner;
         break;
       case section::application_properties:
-        if (!detail::check_application_properties(inner, ec)) return ec;
+        if (!detail::check_application_properties(inner, lim, ec)) return ec;
         out.application_properties = inner;
         break;
       default: // body
         if (c == section::data && inner.type() != kind::binary) return errc::unexpected_type;
         if (c == section::amqp_sequence && inner.type() != kind::list) return errc::unexpected_type;
+        if (!detail::validate_elements(inner, lim, ec, 1)) return ec;
         if (!body_begin) body_begin = in.data();
         body_end = in.data() + used;
         out.body.kind = c == section::data ? body_kind::data : c == section::amqp_sequence ? body_kind::sequence : body_kind::value;

@@ -15,6 +15,30 @@ inline const decode_limits& no_limits() noexcept {
 
 } // namespace hubwire::amqp
 namespace hubwire::amqp::detail {
+// Decodes a value whose top-level list or map is checked but not walked: for callers
+// that then walk it with a validating element_reader.
+inline std::size_t decode_shallow(bytes_view in, value& out, std::error_code& ec, const decode_limits& lim) noexcept {
+  ec.clear();
+  core::byte_reader r(in);
+  value_decoder d(lim, ec);
+  d.shallow();
+  if (!d.read(r, out, 0)) return 0;
+  return r.position();
+}
+
+// A list or map decoded shallowly, validated completely: after this it may be walked
+// without validation. Other values were validated when decoded.
+inline bool validate_elements(const value& v, const decode_limits& lim, std::error_code& ec, std::size_t depth) noexcept {
+  if (v.type() != kind::list && v.type() != kind::map) return true;
+  element_reader r(v, lim, ec, depth);
+  value e;
+  while (r.next(e)) {
+  }
+  if (ec) return false;
+  if (!r.bytes_exhausted()) return ec = errc::trailing_bytes, false;
+  return true;
+}
+
 // One value from input decoded (and validated) before; returns the bytes it spans.
 inline std::size_t decode_trusted(bytes_view in, value& out) noexcept {
   std::error_code ec;
@@ -40,9 +64,24 @@ inline element_reader::element_reader(const value& compound) noexcept : in_(comp
   if (compound.kind_ == kind::array) array_ = &compound;
 }
 
+inline element_reader::element_reader(const value& compound, const decode_limits& lim, std::error_code& ec,
+                                      std::size_t depth) noexcept
+    : element_reader(compound) {
+  lim_ = &lim;
+  ec_ = &ec;
+  depth_ = depth;
+}
+
 inline bool element_reader::next(value& out) noexcept {
   if (left_ == 0) return false;
   --left_;
+  if (lim_ && !array_) {
+    if (depth_ >= lim_->max_depth) {
+      *ec_ = errc::too_deep;
+      return false;
+    }
+    return value_decoder(*lim_, *ec_).read(in_, out, depth_ + 1);
+  }
   std::error_code ec;
   value_decoder d = value_decoder::trusted(ec);
   if (!array_) return d.read(in_, out, 0);

@@ -20,6 +20,11 @@ public:
   // checked again, so walking a value costs one pass, not one per nesting level.
   static value_decoder trusted(std::error_code& ec) noexcept { return value_decoder(ec); }
 
+  // The first list or map this decoder meets is checked (size, count) but its elements
+  // are left for an element_reader in validating mode: decoders of composites walk
+  // their fields once, validating as they go, instead of validating and then walking.
+  void shallow() noexcept { shallow_ = true; }
+
   // A constructor and its body.
   bool read(core::byte_reader& r, value& out, std::size_t depth) noexcept {
     std::uint8_t c = 0;
@@ -193,7 +198,9 @@ private:
     if (k == kind::map && count % 2 != 0) return fail(errc::odd_map_count);
     out = value(k);
     out.count_ = static_cast<std::uint32_t>(count);
-    if (!validate_ && k != kind::array) {
+    if ((!validate_ || shallow_) && k != kind::array) {
+      if (validate_ && count > in.remaining()) return fail(errc::truncated);
+      shallow_ = false;
       out.data_ = in.rest();
       return true;
     }
@@ -264,6 +271,7 @@ private:
   const decode_limits& lim_;
   std::error_code& ec_;
   bool validate_ = true;
+  bool shallow_ = false;
 };
 
 } // namespace hubwire::amqp
