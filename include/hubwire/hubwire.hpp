@@ -12,9 +12,21 @@
 #include <hubwire/core/time.hpp>
 #include <hubwire/core/utf8.hpp>
 
+#include <hubwire/amqp/decode.hpp>
+#include <hubwire/amqp/definitions.hpp>
+#include <hubwire/amqp/encode.hpp>
+#include <hubwire/amqp/error.hpp>
+#include <hubwire/amqp/fields.hpp>
+#include <hubwire/amqp/frame.hpp>
+#include <hubwire/amqp/message.hpp>
+#include <hubwire/amqp/performatives.hpp>
+#include <hubwire/amqp/sasl.hpp>
+#include <hubwire/amqp/types.hpp>
+
 #include <hubwire/auth/connection_string.hpp>
 #include <hubwire/auth/sas.hpp>
 
+#include <hubwire/iothub/amqp_mapping.hpp>
 #include <hubwire/http/error.hpp>
 #include <hubwire/http/fields.hpp>
 #include <hubwire/http/framing.hpp>

@@ -1,0 +1,179 @@
+#ifndef HUBWIRE_AMQP_IMPL_MESSAGE_HPP
+#define HUBWIRE_AMQP_IMPL_MESSAGE_HPP
+
+namespace hubwire::amqp {
+
+namespace detail {
+
+// A section's numeric descriptor, also for the symbolic names part 3 gives them.
+inline std::uint64_t section_code(const value& v) noexcept {
+  if (v.type() != kind::described) return 0;
+  if (!v.descriptor_is_symbol()) return v.descriptor_code();
+  static constexpr std::string_view names[] = {
+      "amqp:header:list", "amqp:delivery-annotations:map", "amqp:message-annotations:map",
+      "amqp:properties:list", "amqp:application-properties:map", "amqp:data:binary",
+      "amqp:amqp-sequence:list", "amqp:amqp-value:*", "amqp:footer:map"};
+  for (std::uint64_t i = 0; i < 9; ++i)
+    if (v.descriptor_symbol() == names[i]) return section::header + i;
+  return 0;
+}
+
+// Annotations (part 3, 3.2.10): keys are symbols or ulongs.
+inline bool check_annotations(const value& m, const decode_limits& lim, std::error_code& ec) noexcept {
+  if (m.type() != kind::map) return ec = errc::unexpected_type, false;
+  element_reader r(m, lim, ec, 1);
+  value k, v;
+  while (r.next(k) && r.next(v))
+    if (k.type() != kind::symbol && k.type() != kind::ulong) return ec = errc::unexpected_type, false;
+  if (!ec && !r.bytes_exhausted()) ec = errc::trailing_bytes;
+  return !ec;
+}
+
+// Application properties (part 3, 3.2.5): string keys, simple values (no compounds
+// and no described types).
+inline bool check_application_properties(const value& m, const decode_limits& lim, std::error_code& ec) noexcept {
+  if (m.type() != kind::map) return ec = errc::unexpected_type, false;
+  element_reader r(m, lim, ec, 1);
+  value k, v;
+  while (r.next(k) && r.next(v)) {
+    if (k.type() != kind::string) return ec = errc::unexpected_type, false;
+    switch (v.type()) {
+      case kind::list: case kind::map: case kind::array: case kind::described:
+        return ec = errc::unexpected_type, false;
+      default: break;
+    }
+  }
+  if (!ec && !r.bytes_exhausted()) ec = errc::trailing_bytes;
+  return !ec;
+}
+
+} // namespace detail
+
+inline std::error_code decode_message(bytes_view in, message& out, const decode_limits& lim) {
+  out = message{};
+  std::error_code ec;
+  std::uint64_t last = 0; // highest section code seen so far
+  const std::uint8_t* body_begin = nullptr;
+  const std::uint8_t* body_end = nullptr;
+  while (!in.empty()) {
+    value s;
+    const std::size_t used = detail::decode_shallow(in, s, ec, lim);
+    if (ec) return ec;
+    const std::uint64_t c = detail::section_code(s);
+    if (c < section::header || c > section::footer) return s.type() == kind::described ? errc::unknown_descriptor : errc::unexpected_type;
+    const bool is_body = c >= section::data && c <= section::amqp_value;
+    const bool repeatable = c == section::data || c == section::amqp_sequence;
+    if (c < last || (last >= section::data && last <= section::amqp_value && is_body && c != last))
+      return errc::bad_section_order;
+    if (c == last && !repeatable) return errc::duplicate_section;
+    last = c;
+    const value inner = s.described_value();
+    switch (c) {
+      case section::header:
+        out.header.emplace();
+        if (!detail::get_composite(s, *out.header, lim, ec, 0)) return ec;
+        break;
+      case section::properties:
+        out.properties.emplace();
+        if (!detail::get_composite(s, *out.properties, lim, ec, 0)) return ec;
+        break;
+      case section::delivery_annotations:
+      case section::message_annotations:
+      case section::footer:
+        if (!detail::check_annotations(inner, lim, ec)) return ec;
+        (c == section::footer ? out.footer : c == section::delivery_annotations ? out.delivery_annotations
+                                                                                 : out.message_annotations) = inner;
+        break;
+      case section::application_properties:
+        if (!detail::check_application_properties(inner, lim, ec)) return ec;
+        out.application_properties = inner;
+        break;
+      default: // body
+        if (c == section::data && inner.type() != kind::binary) return errc::unexpected_type;
+        if (c == section::amqp_sequence && inner.type() != kind::list) return errc::unexpected_type;
+        if (!detail::validate_elements(inner, lim, ec, 1)) return ec;
+        if (!body_begin) body_begin = in.data();
+        body_end = in.data() + used;
+        out.body.kind = c == section::data ? body_kind::data : c == section::amqp_sequence ? body_kind::sequence : body_kind::value;
+        ++out.body.count;
+        break;
+    }
+    in = in.subspan(used);
+  }
+  if (body_begin) out.body.sections = bytes_view(body_begin, static_cast<std::size_t>(body_end - body_begin));
+  return {};
+}
+
+inline void encode_message(std::vector<std::uint8_t>& out, const message& m) {
+  encoder e(out);
+  auto map_section = [&](std::uint64_t c, const value& v) {
+    if (v.is_null()) return;
+    e.write_descriptor(c);
+    e.write(v);
+  };
+  if (m.header) encode(e, *m.header);
+  map_section(section::delivery_annotations, m.delivery_annotations);
+  map_section(section::message_annotations, m.message_annotations);
+  if (m.properties) encode(e, *m.properties);
+  map_section(section::application_properties, m.application_properties);
+  const std::uint64_t body_code = m.body.kind == body_kind::data       ? section::data
+                                  : m.body.kind == body_kind::sequence ? section::amqp_sequence
+                                                                       : section::amqp_value;
+  message_body::reader r(m.body);
+  value v;
+  while (m.body.kind != body_kind::none && r.next(v)) {
+    e.write_descriptor(body_code);
+    e.write(v);
+  }
+  map_section(section::footer, m.footer);
+}
+
+inline message_body make_data_body(std::vector<std::uint8_t>& storage, bytes_view payload) {
+  storage.clear();
+  encoder e(storage);
+  e.write_descriptor(section::data);
+  e.write_binary(payload);
+  return {body_kind::data, storage, 1};
+}
+
+inline message_body make_value_body(std::vector<std::uint8_t>& storage, const value& v) {
+  storage.clear();
+  encoder e(storage);
+  e.write_descriptor(section::amqp_value);
+  e.write(v);
+  return {body_kind::value, storage, 1};
+}
+
+inline void payload_assembler::put(bytes_view payload, bool more, bool aborted, std::error_code& ec) {
+  ec.clear();
+  if (!in_progress_) {
+    joined_.clear();
+    whole_ = {};
+  }
+  if (aborted) {
+    reset();
+    ec = errc::delivery_aborted;
+    return;
+  }
+  const std::size_t have = in_progress_ ? joined_.size() : 0;
+  if (payload.size() > max_ || have > max_ - payload.size()) {
+    reset();
+    ec = errc::message_too_large;
+    return;
+  }
+  if (!in_progress_ && !more) { // the whole message in one transfer
+    whole_ = payload;
+    return;
+  }
+  joined_.insert(joined_.end(), payload.begin(), payload.end());
+  in_progress_ = more;
+  if (more) {
+    ec = errc::need_more;
+    return;
+  }
+  whole_ = joined_;
+}
+
+} // namespace hubwire::amqp
+
+#endif

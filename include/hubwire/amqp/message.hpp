@@ -1,0 +1,211 @@
+#ifndef HUBWIRE_AMQP_MESSAGE_HPP
+#define HUBWIRE_AMQP_MESSAGE_HPP
+
+// The AMQP message format (part 3, 3.2): header, delivery-annotations,
+// message-annotations, properties, application-properties, body (data sections, or
+// amqp-sequence sections, or one amqp-value), footer; each optional, in that order.
+// A decoded message is views into the transfer payload it came from.
+//
+// A message may span several transfer frames (`more` set on all but the last);
+// payload_assembler joins their payloads, without copying when there is only one.
+
+#include <hubwire/amqp/definitions.hpp>
+
+namespace hubwire::amqp {
+
+struct message_header {
+  static constexpr std::uint64_t descriptor = 0x70;
+  static constexpr std::string_view name = "amqp:header:list";
+  bool durable = false;
+  std::uint8_t priority = 4;
+  std::optional<std::uint32_t> ttl{}; // milliseconds
+  bool first_acquirer = false;
+  std::uint32_t delivery_count = 0;
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v.def(s.durable, false);
+    v.def(s.priority, 4);
+    v.opt(s.ttl);
+    v.def(s.first_acquirer, false);
+    v.def(s.delivery_count, 0u);
+  }
+  friend bool operator==(const message_header&, const message_header&) = default;
+};
+
+// message-id and correlation-id: ulong, uuid, binary or string.
+using message_id = std::variant<std::uint64_t, uuid, binary, std::string_view>;
+
+inline bool get_variant(const value& v, message_id& out, const decode_limits&, std::error_code& ec,
+                        std::size_t) {
+  switch (v.type()) {
+    case kind::ulong: out = v.as_unsigned(); return true;
+    case kind::uuid: out = v.as_uuid(); return true;
+    case kind::binary: out = binary{v.bytes()}; return true;
+    case kind::string: out = v.str(); return true;
+    default: ec = errc::unexpected_type; return false;
+  }
+}
+inline void put_variant(encoder& e, const message_id& id) {
+  std::visit([&](const auto& x) { detail::put(e, x); }, id);
+}
+
+struct message_properties {
+  static constexpr std::uint64_t descriptor = 0x73;
+  static constexpr std::string_view name = "amqp:properties:list";
+  std::optional<amqp::message_id> message_id{};
+  std::optional<binary> user_id{};
+  std::optional<std::string_view> to{};
+  std::optional<std::string_view> subject{};
+  std::optional<std::string_view> reply_to{};
+  std::optional<amqp::message_id> correlation_id{};
+  std::optional<symbol> content_type{};
+  std::optional<symbol> content_encoding{};
+  std::optional<timestamp> absolute_expiry_time{};
+  std::optional<timestamp> creation_time{};
+  std::optional<std::string_view> group_id{};
+  std::optional<std::uint32_t> group_sequence{};
+  std::optional<std::string_view> reply_to_group_id{};
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v.opt(s.message_id);
+    v.opt(s.user_id);
+    v.opt(s.to);
+    v.opt(s.subject);
+    v.opt(s.reply_to);
+    v.opt(s.correlation_id);
+    v.opt(s.content_type);
+    v.opt(s.content_encoding);
+    v.opt(s.absolute_expiry_time);
+    v.opt(s.creation_time);
+    v.opt(s.group_id);
+    v.opt(s.group_sequence);
+    v.opt(s.reply_to_group_id);
+  }
+  friend bool operator==(const message_properties&, const message_properties&) = default;
+};
+
+// Section descriptors (part 3, 3.2.*), in the order sections must appear.
+namespace section {
+inline constexpr std::uint64_t header = 0x70;
+inline constexpr std::uint64_t delivery_annotations = 0x71;
+inline constexpr std::uint64_t message_annotations = 0x72;
+inline constexpr std::uint64_t properties = 0x73;
+inline constexpr std::uint64_t application_properties = 0x74;
+inline constexpr std::uint64_t data = 0x75;
+inline constexpr std::uint64_t amqp_sequence = 0x76;
+inline constexpr std::uint64_t amqp_value = 0x77;
+inline constexpr std::uint64_t footer = 0x78;
+} // namespace section
+
+enum class body_kind : std::uint8_t { none, data, sequence, value };
+
+// The body sections as they were encoded, walked with next(): for data sections a
+// binary value, for amqp-sequence a list, for amqp-value the value.
+struct message_body {
+  body_kind kind = body_kind::none;
+  bytes_view sections; // encoded described sections, back to back
+  std::uint32_t count = 0;
+
+  class reader {
+  public:
+    explicit reader(const message_body& b) noexcept : in_(b.sections), left_(b.count) {}
+    bool next(value& out) noexcept {
+      if (left_ == 0) return false;
+      --left_;
+      value s;
+      in_ = in_.subspan(detail::decode_trusted(in_, s));
+      out = s.described_value();
+      return true;
+    }
+
+  private:
+    bytes_view in_;
+    std::uint32_t left_;
+  };
+
+  // The payload when the body is exactly one data section, the common C2D case.
+  std::optional<bytes_view> single_data() const noexcept {
+    if (kind != body_kind::data || count != 1) return std::nullopt;
+    value v;
+    reader(*this).next(v);
+    return v.bytes();
+  }
+
+  friend bool operator==(const message_body& a, const message_body& b) noexcept {
+    if (a.kind != b.kind || a.count != b.count) return false;
+    reader ra(a), rb(b);
+    value x, y;
+    while (ra.next(x) && rb.next(y))
+      if (!(x == y)) return false;
+    return true;
+  }
+};
+
+struct message {
+  std::optional<message_header> header{};
+  value delivery_annotations{};   // map keyed by symbol or ulong, or null
+  value message_annotations{};    // likewise
+  std::optional<message_properties> properties{};
+  value application_properties{}; // map of string to simple values, or null
+  message_body body;
+  value footer{};                 // annotations map, or null
+  friend bool operator==(const message&, const message&) = default;
+};
+
+// Decodes a whole message (all transfer payloads of one delivery, joined).
+std::error_code decode_message(bytes_view in, message& out, const decode_limits& lim = {});
+
+// Appends the message's sections, each re-encoded compactly.
+void encode_message(std::vector<std::uint8_t>& out, const message& m);
+
+// Builders for the sections a sender fills in: each encodes into `storage` (which must
+// outlive the message and must not be reused for anything else) and returns the view.
+message_body make_data_body(std::vector<std::uint8_t>& storage, bytes_view payload);
+message_body make_value_body(std::vector<std::uint8_t>& storage, const value& v);
+
+// Runs `write(encoder&)`, which must write exactly one value, and returns it as a view
+// into `storage`: how callers build annotation and application-property maps.
+template <class Write>
+value build_value(std::vector<std::uint8_t>& storage, Write&& write) {
+  storage.clear();
+  encoder e(storage);
+  write(e);
+  value v{};
+  std::error_code ec;
+  decode_value(storage, v, ec, detail::no_limits());
+  return v;
+}
+
+// Joins the payloads of one delivery's transfers. put() takes each transfer's payload
+// and `more` flag; it reports need_more until the last one, then payload() is the
+// whole message: a view of the only payload when there was one transfer (no copy),
+// else of the joined copy. An aborted transfer discards the delivery.
+class payload_assembler {
+public:
+  static constexpr std::size_t default_max_message_size = 256 * 1024; // IoT Hub's limit
+
+  explicit payload_assembler(std::size_t max_message_size = default_max_message_size) noexcept
+      : max_(max_message_size) {}
+
+
+  // `more` and `aborted` as the transfer carried them.
+  void put(bytes_view payload, bool more, bool aborted, std::error_code& ec);
+  bytes_view payload() const noexcept { return whole_; }
+  void reset() noexcept {
+    joined_.clear();
+    whole_ = {};
+    in_progress_ = false;
+  }
+
+private:
+  std::size_t max_;
+  std::vector<std::uint8_t> joined_;
+  bytes_view whole_{};
+  bool in_progress_ = false;
+};
+
+} // namespace hubwire::amqp
+
+#include <hubwire/amqp/impl/message.hpp>
+
+#endif

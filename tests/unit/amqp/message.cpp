@@ -1,0 +1,150 @@
+// Section layouts from OASIS AMQP 1.0 part 3, 3.2 (descriptors 0x70..0x78).
+#include "support.hpp"
+
+#include <hubwire/amqp/message.hpp>
+#include <hubwire_test/catch.hpp>
+
+using namespace hubwire::amqp;
+using namespace amqp_test;
+
+namespace {
+const bytes header_s = b({0x00, 0x53, 0x70, 0xc0, 0x02, 0x01, 0x41});                      // durable
+const bytes dann_s = b({0x00, 0x53, 0x71, 0xc1, 0x05, 0x02, 0xa3, 0x01, 'd', 0x41});
+const bytes mann_s = b({0x00, 0x53, 0x72, 0xc1, 0x06, 0x02, 0xa3, 0x01, 'm', 0x53, 0x05});
+const bytes props_s = b({0x00, 0x53, 0x73, 0xc0, 0x05, 0x01, 0xa1, 0x02, 'i', 'd'});     // message-id "id"
+const bytes app_s = b({0x00, 0x53, 0x74, 0xc1, 0x07, 0x02, 0xa1, 0x01, 'k', 0xa1, 0x01, 'v'});
+const bytes data1 = b({0x00, 0x53, 0x75, 0xa0, 0x02, 'h', 'e'});
+const bytes data2 = b({0x00, 0x53, 0x75, 0xa0, 0x03, 'l', 'l', 'o'});
+const bytes seq_s = b({0x00, 0x53, 0x76, 0xc0, 0x02, 0x01, 0x41});
+const bytes val_s = b({0x00, 0x53, 0x77, 0xa1, 0x01, 'x'});
+const bytes footer_s = b({0x00, 0x53, 0x78, 0xc1, 0x05, 0x02, 0xa3, 0x01, 'f', 0x40});
+
+bytes join(std::initializer_list<bytes> parts) {
+  bytes out;
+  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
+  return out;
+}
+} // namespace
+
+TEST_CASE("a message with every section decodes, in order, as views") {
+  const bytes in = join({header_s, dann_s, mann_s, props_s, app_s, data1, data2, footer_s});
+  message m;
+  REQUIRE_FALSE(decode_message(in, m));
+  REQUIRE(m.header);
+  CHECK(m.header->durable);
+  CHECK(m.header->priority == 4); // default
+  CHECK(m.delivery_annotations.type() == kind::map);
+  CHECK(m.message_annotations.count() == 2);
+  REQUIRE(m.properties);
+  CHECK(std::get<std::string_view>(*m.properties->message_id) == "id");
+  CHECK(m.application_properties.count() == 2);
+  CHECK(m.body.kind == body_kind::data);
+  CHECK(m.body.count == 2);
+  CHECK_FALSE(m.body.single_data());
+  message_body::reader r(m.body);
+  std::string joined;
+  for (value d; r.next(d);) joined += hubwire::core::as_chars(d.bytes());
+  CHECK(joined == "hello");
+  CHECK(m.footer.type() == kind::map);
+
+  bytes again;
+  encode_message(again, m);
+  CHECK(again == in);
+  message m2;
+  REQUIRE_FALSE(decode_message(again, m2));
+  CHECK(m2 == m);
+}
+
+TEST_CASE("message bodies: one data section, sequences, one value") {
+  message m;
+  REQUIRE_FALSE(decode_message(data1, m));
+  REQUIRE(m.body.single_data());
+  CHECK(m.body.single_data()->size() == 2);
+  const bytes seqs = join({seq_s, seq_s});
+  REQUIRE_FALSE(decode_message(seqs, m));
+  CHECK(m.body.kind == body_kind::sequence);
+  CHECK(m.body.count == 2);
+  REQUIRE_FALSE(decode_message(val_s, m));
+  CHECK(m.body.kind == body_kind::value);
+  REQUIRE_FALSE(decode_message(bytes{}, m));
+  CHECK(m.body.kind == body_kind::none);
+}
+
+TEST_CASE("section order, repetition and types are enforced") {
+  message m;
+  CHECK(decode_message(join({props_s, header_s}), m) == errc::bad_section_order);
+  CHECK(decode_message(join({data1, app_s}), m) == errc::bad_section_order);
+  CHECK(decode_message(join({footer_s, data1}), m) == errc::bad_section_order);
+  CHECK(decode_message(join({data1, seq_s}), m) == errc::bad_section_order);
+  CHECK(decode_message(join({seq_s, val_s}), m) == errc::bad_section_order);
+  CHECK(decode_message(join({header_s, header_s}), m) == errc::duplicate_section);
+  CHECK(decode_message(join({val_s, val_s}), m) == errc::duplicate_section);
+  CHECK(decode_message(join({app_s, app_s}), m) == errc::duplicate_section);
+  CHECK(decode_message(b({0x00, 0x53, 0x79, 0x40}), m) == errc::unknown_descriptor);
+  CHECK(decode_message(b({0xa1, 0x01, 'x'}), m) == errc::unexpected_type);
+  CHECK(decode_message(b({0x00, 0x53, 0x75, 0xa1, 0x01, 'x'}), m) == errc::unexpected_type);   // data as string
+  CHECK(decode_message(b({0x00, 0x53, 0x76, 0x40}), m) == errc::unexpected_type);              // sequence as null
+  CHECK(decode_message(b({0x00, 0x53, 0x72, 0xc1, 0x05, 0x02, 0xa1, 0x01, 'm', 0x40}), m) == errc::unexpected_type); // string key
+  CHECK(decode_message(b({0x00, 0x53, 0x74, 0xc1, 0x06, 0x02, 0xa3, 0x01, 'k', 0x52, 0x01}), m) == errc::unexpected_type); // symbol key
+  CHECK(decode_message(b({0x00, 0x53, 0x74, 0xc1, 0x05, 0x02, 0xa1, 0x01, 'k', 0x45}), m) == errc::unexpected_type); // list value
+  CHECK(decode_message(b({0x00, 0x53, 0x73, 0xc0, 0x03, 0x01, 0x52, 0x01}), m) == errc::unexpected_type); // message-id as uint
+  CHECK(decode_message(b({0x00, 0x53, 0x75}), m) == errc::truncated);
+}
+
+TEST_CASE("sections may be described by their symbolic names") {
+  const bytes in = b({0x00, 0xa3, 0x10, 'a', 'm', 'q', 'p', ':', 'd', 'a', 't', 'a', ':', 'b', 'i', 'n', 'a', 'r', 'y', 0xa0, 0x01, 'z'});
+  message m;
+  REQUIRE_FALSE(decode_message(in, m));
+  REQUIRE(m.body.single_data());
+  CHECK((*m.body.single_data())[0] == 'z');
+}
+
+TEST_CASE("message-id and correlation-id in each of their four types") {
+  std::vector<std::uint8_t> body;
+  message m;
+  m.body = make_data_body(body, hubwire::core::as_bytes("x"));
+  const std::uint8_t raw[] = {9, 8, 7};
+  uuid u;
+  u.bytes[0] = 0xab;
+  for (const message_id& id : {message_id{std::uint64_t{1234567890123}}, message_id{u}, message_id{binary{raw}},
+                               message_id{std::string_view("msg-1")}}) {
+    m.properties = message_properties{};
+    m.properties->message_id = id;
+    m.properties->correlation_id = id;
+    m.properties->user_id = binary{raw};
+    m.properties->content_type = symbol{"application/json"};
+    m.properties->absolute_expiry_time = timestamp{1700000000000};
+    m.properties->group_sequence = 3;
+    bytes wire;
+    encode_message(wire, m);
+    message back;
+    REQUIRE_FALSE(decode_message(wire, back));
+    CHECK(back == m);
+    CHECK(back.properties->message_id->index() == id.index());
+  }
+}
+
+TEST_CASE("payload assembler joins a delivery's transfers") {
+  payload_assembler a(10);
+  std::error_code ec;
+  const bytes one = b({1, 2, 3});
+  a.put(one, false, false, ec);
+  REQUIRE_FALSE(ec);
+  CHECK(a.payload().data() == one.data()); // one transfer: no copy
+  const bytes p1 = b({1, 2}), p2 = b({3}), p3 = b({4, 5});
+  a.put(p1, true, false, ec);
+  CHECK(ec == errc::need_more);
+  a.put(p2, true, false, ec);
+  CHECK(ec == errc::need_more);
+  a.put(p3, false, false, ec);
+  REQUIRE_FALSE(ec);
+  CHECK(bytes(a.payload().begin(), a.payload().end()) == b({1, 2, 3, 4, 5}));
+  a.put(p1, true, false, ec);
+  a.put(bytes{}, false, true, ec);
+  CHECK(ec == errc::delivery_aborted);
+  a.put(bytes(8, 0), true, false, ec);
+  a.put(bytes(3, 0), false, false, ec);
+  CHECK(ec == errc::message_too_large);
+  a.put(bytes(11, 0), false, false, ec);
+  CHECK(ec == errc::message_too_large);
+}
