@@ -6,6 +6,8 @@
 #include <hubwire/amqp/sasl.hpp>
 #include <hubwire_test/catch.hpp>
 
+#include <deque>
+
 using namespace hubwire::amqp;
 using namespace amqp_test;
 
@@ -23,10 +25,13 @@ bytes encoded(const performative& p) {
   return out;
 }
 
+// Decoded performatives view their frame: the frames stay here until the test ends.
+std::deque<bytes> frames;
+
 // Encodes, frames, reads the frame back and decodes it.
 template <class T>
 T round_trip(const T& x, std::uint16_t channel = 5) {
-  bytes wire;
+  bytes& wire = frames.emplace_back();
   write_frame(wire, channel, x);
   frame_reader r;
   std::error_code ec;

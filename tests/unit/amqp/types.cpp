@@ -242,9 +242,9 @@ TEST_CASE("randomized values survive encode -> decode -> encode") {
       case 1: e.write_bool(rng() & 1); break;
       case 2: e.write_ubyte(static_cast<std::uint8_t>(rng())); break;
       case 3: e.write_ushort(static_cast<std::uint16_t>(rng())); break;
-      case 4: e.write_uint(static_cast<std::uint32_t>(rng() >> (rng() % 33))); break;
-      case 5: e.write_ulong(rng() >> (rng() % 65)); break;
-      case 6: e.write_int(static_cast<std::int32_t>(rng() >> (rng() % 33))); break;
+      case 4: e.write_uint(static_cast<std::uint32_t>(rng() >> (rng() % 64))); break;
+      case 5: e.write_ulong(rng() >> (rng() % 64)); break;
+      case 6: e.write_int(static_cast<std::int32_t>(rng() >> (rng() % 64))); break;
       case 7: e.write_long(static_cast<std::int64_t>(rng()) >> (rng() % 64)); break;
       case 8: e.write_double(static_cast<double>(rng()) / 7.0); break;
       case 9: e.write_timestamp({static_cast<std::int64_t>(rng() >> 20)}); break;
