@@ -130,6 +130,8 @@ class client_session {
 public:
   using clock = std::chrono::steady_clock;
   using time_point = clock::time_point;
+  using event_type = session_event;
+  static std::error_code need_more() noexcept { return errc::need_more; }
 
   explicit client_session(session_options opts);
 
@@ -162,6 +164,11 @@ public:
   // Input: consumes at most one packet from the front of `in`. need_more is not an error.
   // Any other error ends the connection (the caller closes the transport).
   std::size_t put(core::bytes_view in, time_point now, session_event& ev, std::error_code& ec);
+
+  // The caller stopped reading (its receive queue is full): PINGRESPs cannot be seen,
+  // so their deadline is not enforced, but PINGREQs still go out every keep-alive so
+  // the broker keeps the connection.
+  void set_input_paused(bool paused) noexcept;
 
   // The earliest time on_timer() has work; time_point::max() when none.
   time_point next_deadline() const noexcept;
@@ -210,6 +217,7 @@ private:
   bool disconnect_in_writing_ = false;
   bool renewing_ = false;
   bool session_present_ = false;
+  bool input_paused_ = false;
 
   std::vector<inflight_publish> inflight_;  // in send order
   std::vector<std::uint16_t> outstanding_;  // inbound QoS 1 ids held by the application

@@ -3,6 +3,7 @@
 // unrelated CA. Each failure must come back as the tls_errc that names the check.
 #include <hubwire/net/tls.hpp>
 #include <hubwire_test/catch.hpp>
+#include <hubwire_test/pki.hpp>
 #include <hubwire_test/process.hpp>
 
 #include <asio/connect.hpp>
@@ -17,33 +18,7 @@ using hubwire::net::tls_errc;
 
 namespace {
 
-void run(const std::string& cmd) {
-  INFO(cmd);
-  REQUIRE(std::system((cmd + " >/dev/null 2>&1").c_str()) == 0);
-}
-
-struct pki {
-  fs::path dir;
-  pki() : dir(fs::path(HUBWIRE_BINARY_DIR) / ("interop-openssl-pki-" + std::to_string(::getpid()))) {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    const std::string d = dir.string();
-    auto ca = [&](const std::string& name) {
-      run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=" + name + " -keyout " + d + "/" + name +
-          ".key -out " + d + "/" + name + ".pem");
-    };
-    ca("test-ca");
-    ca("other-ca");
-    run("openssl req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout " + d + "/server.key -out " + d + "/server.csr");
-    std::FILE* ext = std::fopen((d + "/san.ext").c_str(), "w");
-    std::fputs("subjectAltName=DNS:localhost,IP:127.0.0.1\n", ext);
-    std::fclose(ext);
-    run("openssl x509 -req -in " + d + "/server.csr -CA " + d + "/test-ca.pem -CAkey " + d +
-        "/test-ca.key -CAcreateserial -days 2 -extfile " + d + "/san.ext -out " + d + "/server.pem");
-  }
-  ~pki() { fs::remove_all(dir); }
-  std::string operator/(const std::string& f) const { return (dir / f).string(); }
-};
+using pki = hubwire_test::pki;
 
 // Connects to 127.0.0.1:port, handshakes as `host`, and explains the outcome.
 std::error_code handshake(std::uint16_t port, const std::string& ca, const std::string& host) {

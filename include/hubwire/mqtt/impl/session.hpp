@@ -233,16 +233,21 @@ inline std::size_t client_session::put(core::bytes_view in, time_point now, sess
 }
 
 inline client_session::time_point client_session::keep_alive_due() const noexcept {
-  return std::min(last_sent_, last_received_) + opts_.keep_alive;
+  return (input_paused_ ? last_sent_ : std::min(last_sent_, last_received_)) + opts_.keep_alive;
+}
+
+inline void client_session::set_input_paused(bool paused) noexcept {
+  if (input_paused_ && !paused) ping_deadline_.reset(); // the answers are in the unread input
+  input_paused_ = paused;
 }
 
 inline client_session::time_point client_session::next_deadline() const noexcept {
   time_point t = time_point::max();
   if (response_deadline_) t = std::min(t, *response_deadline_);
-  if (ping_deadline_) t = std::min(t, *ping_deadline_);
+  if (ping_deadline_ && !input_paused_) t = std::min(t, *ping_deadline_);
   const bool open = state_ == session_state::subscribing || state_ == session_state::ready;
   if (open && renew_at_) t = std::min(t, *renew_at_);
-  if (open && !ping_deadline_ && opts_.keep_alive.count() > 0) t = std::min(t, keep_alive_due());
+  if (open && (!ping_deadline_ || input_paused_) && opts_.keep_alive.count() > 0) t = std::min(t, keep_alive_due());
   return t;
 }
 
@@ -253,7 +258,7 @@ inline void client_session::on_timer(time_point now, std::error_code& ec) {
     ec = fail(session_errc::response_timeout);
     return;
   }
-  if (ping_deadline_ && now >= *ping_deadline_) {
+  if (ping_deadline_ && !input_paused_ && now >= *ping_deadline_) {
     ping_deadline_.reset();
     ec = fail(session_errc::ping_timeout);
     return;
@@ -266,7 +271,7 @@ inline void client_session::on_timer(time_point now, std::error_code& ec) {
     disconnect();
     return;
   }
-  if (opts_.keep_alive.count() > 0 && !ping_deadline_ && now >= keep_alive_due()) {
+  if (opts_.keep_alive.count() > 0 && (!ping_deadline_ || input_paused_) && now >= keep_alive_due()) {
     queue(pingreq{});
     ping_deadline_ = now + opts_.response_timeout;
   }
