@@ -69,17 +69,26 @@ public:
   template <class Events, class Token>
   auto async_run(Events& events, Token&& token);
 
-  // Something changed the session outside the loops: re-check output, deadlines and
-  // whether reading may resume.
-  void notify() {
+  // The session was changed outside the loops. Each wakes only the loop concerned: a
+  // wake-up is a handler run, and on the message path those add up.
+  void output_queued() { // a publish, an acknowledgement, DISCONNECT
     write_wake_.cancel();
-    read_wake_.cancel();
-    timer_.cancel();
+    reschedule();
+  }
+  void may_read() { read_wake_.cancel(); } // the caller made room for more input
+  void notify() {
+    output_queued();
+    may_read();
   }
 
   std::size_t buffer_capacity() const noexcept { return buffer_.size(); }
 
 private:
+  // Wakes the ticker only when the session's next deadline came before the armed one.
+  void reschedule() {
+    if (session_.next_deadline() < armed_) timer_.cancel();
+  }
+
   template <class Events>
   struct read_op;
   struct write_op;
@@ -90,10 +99,11 @@ private:
   asio::steady_timer write_wake_; // never expires: cancelled to wake the writer
   asio::steady_timer read_wake_;  // likewise, for a reader paused by backpressure
   asio::steady_timer timer_;      // the session's next deadline
+  clock::time_point armed_ = clock::time_point::max();
   std::vector<std::uint8_t> buffer_;
   std::size_t begin_ = 0; // unconsumed input is buffer_[begin_, end_)
   std::size_t end_ = 0;
-  bool running_ = false;
+  bool grow_ = false; // the last read filled the buffer
 };
 
 } // namespace hubwire::net

@@ -274,7 +274,10 @@ struct mqtt_client::state : std::enable_shared_from_this<mqtt_client::state> {
       state& st = *s;
       ASIO_CORO_REENTER(*this) {
         for (;;) {
-          if (st.current == phase::closing) break;
+          if (st.current == phase::closing) { // during a retry wait
+            ec = mqtt::session_errc::closed;
+            break;
+          }
           ec = st.refresh_credentials();
           if (ec) break; // a key that cannot sign will not sign next time either
           ASIO_CORO_YIELD st.resolver.async_resolve(st.options.connect_host.empty() ? st.tls_host() : st.options.connect_host,
@@ -433,7 +436,7 @@ auto mqtt_client::async_receive(Token&& token) {
         if (!s->queue.empty()) {
           auto r = std::move(s->queue.front());
           s->queue.pop_front();
-          s->runner.notify(); // room in the queue: reading may resume
+          s->runner.may_read(); // room in the queue
           self.complete(r.ec, std::move(r.message));
           return true;
         }
@@ -464,7 +467,7 @@ auto mqtt_client::async_complete(const iothub::c2d_message& m, Token&& token) {
         } else if (s->session.acknowledge(id, epoch)) {
           ec = iothub::errc::device_message_lock_lost;
         } else {
-          s->runner.notify();
+          s->runner.output_queued();
         }
         self.complete(ec);
         return true;
@@ -516,7 +519,7 @@ auto mqtt_client::async_send_telemetry(const iothub::c2d_message& m, Token&& tok
           if (e == mqtt::session_errc::inflight_full) return false; // wait for a PUBACK to make room
           if (e) return self.complete(e), true;
           std::erase(s->acked, p->id); // an id a cancelled send left behind
-          s->runner.notify();
+          s->runner.output_queued();
           return false;
         }
         const auto it = std::find(s->acked.begin(), s->acked.end(), p->id);

@@ -2,6 +2,7 @@
 #define HUBWIRE_NET_IMPL_SESSION_RUNNER_HPP
 
 #include <cstring>
+#include <utility>
 
 namespace hubwire::net {
 
@@ -17,6 +18,7 @@ bool cancelled(Self& self) noexcept {
 template <class Stream, class Session>
 template <class Events>
 struct session_runner<Stream, Session>::read_op {
+  static constexpr std::size_t max_burst_buffer = 64 * 1024;
   session_runner& r;
   Events& events;
   enum { starting, reading, paused } state = starting;
@@ -25,6 +27,9 @@ struct session_runner<Stream, Session>::read_op {
   void operator()(Self& self, std::error_code ec = {}, std::size_t n = 0) {
     if (state == reading) {
       if (ec) return self.complete(ec);
+      // A read that filled all the room there was means more is waiting: a bigger
+      // buffer takes a burst in fewer system calls (an idle connection stays small).
+      if (r.end_ + n == r.buffer_.size() && r.buffer_.size() < max_burst_buffer) r.grow_ = true;
       r.end_ += n;
       if (!consume(ec)) return self.complete(ec);
     }
@@ -34,12 +39,12 @@ struct session_runner<Stream, Session>::read_op {
     if (!events.can_read()) {
       state = paused;
       r.session_.set_input_paused(true);
-      r.timer_.cancel();
+      r.reschedule();
       return r.read_wake_.async_wait(std::move(self));
     }
     if (state == paused) {
       r.session_.set_input_paused(false);
-      r.timer_.cancel();
+      r.reschedule();
     }
     make_room();
     state = reading;
@@ -65,7 +70,7 @@ struct session_runner<Stream, Session>::read_op {
     }
     if (r.begin_ == r.end_) r.begin_ = r.end_ = 0;
     r.write_wake_.cancel(); // the session may have queued a reply (SUBSCRIBE after CONNACK)
-    r.timer_.cancel();      // and moved its deadlines
+    r.reschedule();         // and moved a deadline closer
     return true;
   }
 
@@ -77,7 +82,7 @@ struct session_runner<Stream, Session>::read_op {
       r.end_ -= r.begin_;
       r.begin_ = 0;
     }
-    if (r.end_ == r.buffer_.size()) r.buffer_.resize(r.buffer_.size() * 2);
+    if (r.end_ == r.buffer_.size() || std::exchange(r.grow_, false)) r.buffer_.resize(r.buffer_.size() * 2);
   }
 };
 
@@ -91,7 +96,6 @@ struct session_runner<Stream, Session>::write_op {
     if (state == writing) {
       if (ec) return self.complete(ec);
       r.session_.end_write(clock::now(), ec);
-      r.timer_.cancel(); // keep-alive counts from the last write
       if (ec) return self.complete(ec);
     }
     if (detail::cancelled(self)) return self.complete(asio::error::operation_aborted);
@@ -112,7 +116,9 @@ struct session_runner<Stream, Session>::tick_op {
   template <class Self>
   void operator()(Self& self, std::error_code = {}) {
     if (detail::cancelled(self)) return self.complete(asio::error::operation_aborted);
-    // Woken early (notify) or at the deadline: either way the session decides.
+    // Woken early (a deadline came closer) or at the deadline: either way the session
+    // decides. Deadlines that moved later (keep-alive after each write) are not chased:
+    // re-arming a timer per packet would cost a timerfd system call each time.
     std::error_code ec;
     const auto now = clock::now();
     if (r.session_.next_deadline() <= now) {
@@ -120,7 +126,8 @@ struct session_runner<Stream, Session>::tick_op {
       if (ec) return self.complete(ec);
       r.write_wake_.cancel(); // PINGREQ or DISCONNECT may be queued
     }
-    r.timer_.expires_at(r.session_.next_deadline());
+    r.armed_ = r.session_.next_deadline();
+    r.timer_.expires_at(r.armed_);
     r.timer_.async_wait(std::move(self));
   }
 };
@@ -133,6 +140,7 @@ auto session_runner<Stream, Session>::async_run(Events& events, Token&& token) {
         auto slot = asio::get_associated_cancellation_slot(handler);
         auto ex = asio::get_associated_executor(handler, stream_.get_executor());
         begin_ = end_ = 0;
+        armed_ = clock::time_point::max();
         auto reader = asio::async_compose<decltype(deferred), void(std::error_code)>(
             read_op<Events>{*this, events}, deferred, stream_);
         auto writer = asio::async_compose<decltype(deferred), void(std::error_code)>(write_op{*this}, deferred, stream_);
