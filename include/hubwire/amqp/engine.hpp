@@ -91,6 +91,7 @@ struct engine_limits {
 struct session_config {
   std::uint32_t incoming_window = 2048;    // transfer frames the peer may send ahead
   std::uint32_t outgoing_window = 0x7fffffff;
+  std::uint32_t next_outgoing_id = 0;      // first transfer-id (any value; ids wrap)
 };
 
 struct connection_config {
@@ -117,6 +118,7 @@ struct link_config {
   std::uint32_t credit_window = 0;        // receiver: keep credit topped up to this (0: manual)
   bool auto_settle = true;                // sender: settle when the receiver reports an outcome
   std::uint64_t max_message_size = 0;     // announced; 0: none
+  std::uint32_t initial_delivery_count = 0; // sender: first delivery-count (any value; wraps)
 };
 
 // What a link looks like now; for a link the peer attached, what it asked for.
@@ -245,6 +247,8 @@ private:
     receiver_settle_mode rcv_mode = receiver_settle_mode::first; // as agreed
     sender_settle_mode snd_mode = sender_settle_mode::mixed;
     std::uint32_t delivery_count = 0;
+    std::uint32_t initial_delivery_count = 0;
+    bool delivery_count_known = false; // receiver: the sender's attach arrived
     std::uint32_t credit = 0;
     std::uint32_t available = 0;
     bool drain = false;
@@ -261,6 +265,9 @@ private:
     link_id link = no_id;
     std::uint32_t id = 0;
     bool settled = false;
+    bool first = true;           // no frame of it went out yet
+    std::uint32_t format = 0;
+    tag_bytes tag{};
     std::vector<std::uint8_t> rest;
   };
   struct session_state {
@@ -297,15 +304,15 @@ private:
   void on_header(const protocol_header& h);
   void on_sasl_frame(const frame& f);
   void on_frame(const frame& f);
-  void on_open(const open& p);
-  void on_begin(std::uint16_t ch, const begin& p);
-  void on_end(session_state& s, session_id sid, const end& p);
-  void on_attach(session_state& s, session_id sid, const attach& p);
-  void on_flow(session_state& s, session_id sid, const flow& p);
-  void on_transfer(session_state& s, session_id sid, const transfer& p, bytes_view payload);
-  void on_disposition(session_state& s, session_id sid, const disposition& p);
-  void on_detach(session_state& s, session_id sid, const detach& p);
-  void on_close(const close& p);
+  void on_open(const amqp::open& p);
+  void on_begin(std::uint16_t ch, const amqp::begin& p);
+  void on_end(session_state& s, session_id sid, const amqp::end& p);
+  void on_attach(session_state& s, session_id sid, const amqp::attach& p);
+  void on_flow(session_state& s, session_id sid, const amqp::flow& p);
+  void on_transfer(session_state& s, session_id sid, const amqp::transfer& p, bytes_view payload);
+  void on_disposition(session_state& s, session_id sid, const amqp::disposition& p);
+  void on_detach(session_state& s, session_id sid, const amqp::detach& p);
+  void on_close(const amqp::close& p);
   void finish_delivery(link_state& l, link_id lid, session_state& s);
 
   // errors found in the peer's frames
@@ -317,7 +324,8 @@ private:
   // output
   void write_header(protocol_id id);
   void write_open();
-  void write(std::uint16_t channel, const performative& p, bytes_view payload = {});
+  template <class P>
+  void write(std::uint16_t channel, const P& p);
   void write_begin(session_id sid);
   void write_attach(link_id lid);
   void write_flow(session_state& s, session_id sid, link_state* l, bool echo = false);
@@ -343,7 +351,8 @@ private:
   phase phase_ = phase::init;
   std::array<std::uint8_t, 8> hdr_{};
   std::size_t hdr_have_ = 0;
-  bool sasl_done_ = false;
+  bool sasl_init_seen_ = false;
+  bool closed_reported_ = false;
   frame_reader reader_;
   std::vector<std::uint8_t> out_;
   std::size_t out_pos_ = 0;

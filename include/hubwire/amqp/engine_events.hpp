@@ -7,6 +7,7 @@
 
 #include <hubwire/amqp/definitions.hpp>
 #include <hubwire/amqp/engine_error.hpp>
+#include <hubwire/amqp/sasl.hpp>
 
 #include <cstdint>
 #include <optional>
