@@ -92,6 +92,9 @@ struct session_config {
   std::uint32_t incoming_window = 2048;    // transfer frames the peer may send ahead
   std::uint32_t outgoing_window = 0x7fffffff;
   std::uint32_t next_outgoing_id = 0;      // first transfer-id (any value; ids wrap)
+  // Reopen the incoming window by itself when half of it is used. Off: the user
+  // reopens it with engine::window(), e.g. when it has room for more messages.
+  bool auto_window = true;
 };
 
 struct connection_config {
@@ -184,6 +187,8 @@ public:
   std::error_code end_session(session_id s, std::optional<error_info> err = std::nullopt);
   core::result<link_id> attach(session_id s, link_config cfg);
   std::error_code detach(link_id l, bool closed = true, std::optional<error_info> err = std::nullopt);
+  // Sets the session's incoming window (transfer frames the peer may send) and says so.
+  std::error_code window(session_id s, std::uint32_t incoming_window);
   // Receiver: grant `credit` (replacing what is left), optionally asking to drain.
   std::error_code flow(link_id l, std::uint32_t credit, bool drain = false, bool echo = false);
   // Sender: the receiver asked to drain and we have nothing more: use up the credit.

@@ -604,9 +604,18 @@ inline void engine::write_flow(session_state& s, session_id sid, link_state* l, 
 inline void engine::write_session_flow_if_needed(session_state& s, session_id sid) {
   // Refill at half the window: one flow per window/2 transfers, and the sender
   // never stalls while the window is at least two frames.
-  if (s.incoming_window > s.cfg.incoming_window / 2) return;
+  if (!s.cfg.auto_window || s.incoming_window > s.cfg.incoming_window / 2) return;
   s.incoming_window = s.cfg.incoming_window;
   write_flow(s, sid, nullptr);
+}
+
+inline std::error_code engine::window(session_id sid, std::uint32_t incoming_window) {
+  session_state* s = session_at(sid);
+  if (!s || s->local_ended) return engine_errc::not_open;
+  if (close_written_) return engine_errc::connection_closed;
+  s->incoming_window = incoming_window;
+  if (s->begin_written) write_flow(*s, sid, nullptr);
+  return {};
 }
 
 // --- links --------------------------------------------------------------------------
