@@ -9,6 +9,9 @@
                                          i%4 0 accepted, 1 rejected(amqp:precondition-failed),
                                          2 released, 3 modified(failed, undeliverable)
         receiver source "detach-me"   -> attaches, then detaches with amqp:not-found
+        sender target "$cbs"          -> put-token requests: status-code 200 when the token starts
+                                         with "SharedAccessSignature ", else 401, sent on the
+                                         receiver link from "$cbs" whose target is the reply-to
         receiver source "report"      -> one message whose body (string) sums up what the
                                          broker saw on this connection
   broker.py client PORT N USER PASSWORD
@@ -17,7 +20,7 @@
 """
 import sys
 
-from proton import Condition, Message, symbol
+from proton import Condition, Message, int32, symbol
 from proton.handlers import MessagingHandler
 from proton.reactor import Container
 
@@ -64,6 +67,21 @@ class Broker(MessagingHandler):
             link.open()
             link.flow(10)
 
+    def put_token(self, conn, m):
+        props = m.properties or {}
+        token = m.body if isinstance(m.body, str) else ""
+        ok = props.get("operation") == "put-token" and token.startswith("SharedAccessSignature ")
+        self.stats.setdefault("cbs", []).append("%s|%s|%s" % (props.get("name"), props.get("type"), token[:21]))
+        reply = Message(correlation_id=m.id, body=None,
+                        properties={"status-code": int32(200 if ok else 401),
+                                    "status-description": "OK" if ok else "unauthorized"})
+        link = conn.link_head(0)
+        while link:
+            if link.is_sender and link.source.address == "$cbs" and (not m.reply_to or link.target.address == m.reply_to):
+                link.send(reply)
+                return
+            link = link.next(0)
+
     def on_sendable(self, event):
         link = event.link
         conn = event.connection
@@ -104,6 +122,13 @@ class Broker(MessagingHandler):
         m = Message()
         m.decode(raw)
         link.advance()
+        if link.target.address == "$cbs":
+            d.update(d.ACCEPTED)
+            d.settle()
+            self.put_token(event.connection, m)
+            if link.credit < 5:
+                link.flow(10)
+            return
         s = self.st(event.connection)
         i = int(m.properties.get("i", 0)) if m.properties else 0
         body = m.body if isinstance(m.body, (bytes, bytearray)) else bytes(str(m.body), "utf-8")

@@ -8,6 +8,8 @@
 //    (hubwire accepts and rejects them) and receives N.
 #include "driver.hpp"
 
+#include <hubwire/amqp/cbs.hpp>
+
 #include <hubwire_test/catch.hpp>
 #include <hubwire_test/process.hpp>
 
@@ -304,4 +306,35 @@ TEST_CASE("server: a proton client authenticates with PLAIN, sends and receives 
     if (line.empty()) std::this_thread::sleep_for(50ms);
   }
   CHECK(line == "sent=10 received=10 in_order=True outcomes=accepted:5,rejected:5");
+}
+
+TEST_CASE("cbs: put-token requests answered by a proton peer") {
+  broker b;
+  connection_config c = client_config();
+  c.sasl_client.mechanism = sasl_mechanism::anonymous; // MSSBCBS is IoT Hub's; proton offers ANONYMOUS
+  engine e(c);
+  driver d(connect_to(b.port), e);
+  const session_id s = e.begin_session().value();
+  cbs_client cbs(e, s, {.reply_to = "cbs-replies"});
+  std::vector<cbs_event> got;
+  d.on_event = [&](const event& ev) { cbs.on_event(ev, steady::now()); };
+  REQUIRE(d.run_until([&] { return cbs.ready(); }, 5s));
+  for (int i = 0; i < 8; ++i) {
+    const std::string aud = "127.0.0.1/devices/dev" + std::to_string(i);
+    REQUIRE_FALSE(cbs.put_token(aud, i == 5 ? "bogus" : "SharedAccessSignature sr=" + aud + "&sig=x&se=1", 3600s, steady::now()));
+  }
+  REQUIRE(d.run_until([&] {
+    cbs_event ev;
+    while (cbs.poll(ev)) got.push_back(ev);
+    return got.size() == 8;
+  }, 10s));
+  for (const auto& ev : got) {
+    const bool bad = ev.audience.ends_with("dev5");
+    CHECK(ev.kind == (bad ? cbs_event::refused : cbs_event::accepted));
+    CHECK(ev.status == (bad ? 401 : 200));
+    CHECK(ev.description == (bad ? "unauthorized" : "OK"));
+    if (!bad) CHECK(cbs.renewal(ev.audience));
+  }
+  e.close();
+  CHECK(d.run_until([&] { return e.done(); }, 5s));
 }
