@@ -23,7 +23,7 @@ inline std::string to_string(const bytes& b) { return std::string(b.begin(), b.e
 
 // Every event of one engine, kept for the test to look at.
 struct recorder {
-  std::vector<event> all;
+  std::deque<event> all; // a deque: pointers to earlier events stay valid as more arrive
   void take(engine& e) {
     event ev;
     while (e.poll(ev)) all.push_back(std::move(ev));
@@ -127,8 +127,9 @@ struct scripted {
     write_sasl_frame(out, f);
     feed(out);
   }
-  // What the engine wrote since the last call.
-  std::vector<written> take() {
+  // What the engine wrote since the last call; valid until the next call, so that
+  // pointers into a frame taken in an expression stay valid after it.
+  const std::vector<written>& take() {
     auto raw = std::make_shared<bytes>(e.output().begin(), e.output().end());
     e.consume(raw->size());
     std::vector<written> out;
@@ -156,8 +157,10 @@ struct scripted {
       }
       out.push_back(std::move(w));
     }
-    return out;
+    taken_ = std::move(out);
+    return taken_;
   }
+  std::vector<written> taken_;
   // Headers the engine wrote (call before take() when they matter).
   bytes take_raw() {
     bytes raw(e.output().begin(), e.output().end());
