@@ -12,15 +12,20 @@
 #include <hubwire/core/time.hpp>
 #include <hubwire/core/utf8.hpp>
 
+#include <hubwire/amqp/cbs.hpp>
 #include <hubwire/amqp/decode.hpp>
 #include <hubwire/amqp/definitions.hpp>
 #include <hubwire/amqp/encode.hpp>
+#include <hubwire/amqp/engine.hpp>
+#include <hubwire/amqp/engine_error.hpp>
+#include <hubwire/amqp/engine_events.hpp>
 #include <hubwire/amqp/error.hpp>
 #include <hubwire/amqp/fields.hpp>
 #include <hubwire/amqp/frame.hpp>
 #include <hubwire/amqp/message.hpp>
 #include <hubwire/amqp/performatives.hpp>
 #include <hubwire/amqp/sasl.hpp>
+#include <hubwire/amqp/serial.hpp>
 #include <hubwire/amqp/types.hpp>
 
 #include <hubwire/auth/connection_string.hpp>
