@@ -210,9 +210,10 @@ std::size_t websocket_stream<NextLayer>::process(const Buffers& buffers, std::si
     const std::size_t avail = rend_ - rbegin_;
     if (!in_frame_) {
       if (avail < 2) break;
-      const std::size_t head = detail::ws_header_length(p[1]);
-      if (avail < head) break;
-      rbegin_ += dec_.put(core::mutable_bytes(p, head), ec);
+      // Never more than the header: its payload goes to the caller's buffer, not here.
+      // A partial header is offered too, so a fault in its first bytes shows at once.
+      rbegin_ += dec_.put(core::mutable_bytes(p, std::min(avail, detail::ws_header_length(p[1]))), ec);
+      if (ec == websocket::errc::need_more) break;
       if (ec) {
         fail(ec);
         break;
