@@ -13,6 +13,7 @@
 #include <hubwire_test/process.hpp>
 
 #include <asio/co_spawn.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/read.hpp>
@@ -80,15 +81,17 @@ struct peers {
   }
   fs::path log() const { return dir / "node.log"; }
 
-  // Waits until Node has printed `line` (a whole line).
-  bool node_said(const std::string& line, std::chrono::milliseconds timeout = std::chrono::seconds(10)) const {
+  // Waits until Node has printed a line starting with `prefix`; returns the line.
+  std::optional<std::string> node_said(const std::string& prefix, std::chrono::milliseconds timeout = std::chrono::seconds(10)) const {
     const auto end = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < end) {
-      if (("\n" + read_file(log())).find("\n" + line + "\n") != std::string::npos) return true;
+      std::istringstream lines(read_file(log()));
+      for (std::string line; std::getline(lines, line);)
+        if (line.starts_with(prefix)) return line;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     UNSCOPED_INFO("node.log:\n" << read_file(log()));
-    return false;
+    return std::nullopt;
   }
 };
 
@@ -264,6 +267,65 @@ asio::awaitable<void> server_close(Stream& ws, std::uint16_t port) {
   CHECK(ws.close_received());
 }
 
+// "pings=N pongs=M" from the bridge's closing line.
+std::pair<int, int> ping_counts(const std::string& line) {
+  int pings = -1, pongs = -1;
+  std::sscanf(line.substr(line.find("pings=")).c_str(), "pings=%d pongs=%d", &pings, &pongs);
+  return {pings, pongs};
+}
+
+std::string loop_payload(int i) {
+  std::string s(20000, '\0');
+  for (std::size_t k = 0; k < s.size(); ++k) s[k] = static_cast<char>((k * 13 + static_cast<std::size_t>(i) * 101) & 0xFF);
+  return s;
+}
+
+constexpr int loop_count = 40;
+
+template <class Stream>
+asio::awaitable<void> loop_writer(Stream& ws) {
+  for (int i = 0; i < loop_count; ++i) {
+    const std::string topic = "loop/" + std::to_string(i), body = loop_payload(i);
+    const mqtt::publish out{.topic = topic, .payload = body};
+    co_await send(ws, out);
+  }
+}
+
+template <class Stream>
+asio::awaitable<void> loop_reader(mqtt_reader<Stream>& in) {
+  for (int i = 0; i < loop_count; ++i) {
+    const mqtt::packet p = co_await in.receive();
+    const auto copy = as<mqtt::publish>(p);
+    CHECK(copy.topic == "loop/" + std::to_string(i));
+    CHECK(copy.payload == loop_payload(i));
+  }
+}
+
+// One coroutine writes 40 PUBLISHes of 20 KB while another reads mosquitto's copies
+// back: a read and a write outstanding together, all the time, while ws pings after
+// every message it receives.
+template <class Stream>
+asio::awaitable<void> concurrent_session(Stream& ws, std::uint16_t port) {
+  using namespace asio::experimental::awaitable_operators;
+  co_await open(ws, port, std::string(net::websocket::iothub_path));
+  mqtt_reader<Stream> in{ws};
+  const mqtt::connect connect{.client_id = "loop-client"};
+  co_await send(ws, connect);
+  mqtt::packet reply = co_await in.receive();
+  CHECK(as<mqtt::connack>(reply).code == mqtt::connect_return_code::accepted);
+  const mqtt::subscribe subscribe{1, {{"loop/#", mqtt::qos::at_most_once}}};
+  co_await send(ws, subscribe);
+  reply = co_await in.receive();
+  CHECK(as<mqtt::suback>(reply) == mqtt::suback{1, {mqtt::suback_code::granted_qos0}});
+
+  co_await (loop_writer(ws) && loop_reader(in));
+
+  co_await send(ws, mqtt::disconnect{});
+  const auto closed = co_await ws.async_close(net::as_tuple(asio::use_awaitable));
+  CHECK_FALSE(std::get<0>(closed));
+  close_transport(ws);
+}
+
 } // namespace
 
 TEST_CASE("MQTT over ws:// through Node's ws to mosquitto: CONNECT, SUBSCRIBE, PUBLISH QoS 1 both ways, close") {
@@ -272,7 +334,12 @@ TEST_CASE("MQTT over ws:// through Node's ws to mosquitto: CONNECT, SUBSCRIBE, P
   plain_ws ws(io);
   run_test(io, mqtt_session(ws, p.ws_port));
   CHECK(p.node_said("ws connection /$iothub/websocket protocol=mqtt"));
-  CHECK(p.node_said("ws bridge closed 1000"));
+  const auto closed = p.node_said("ws bridge closed 1000 ");
+  REQUIRE(closed);
+  const auto [pings, pongs] = ping_counts(*closed);
+  CHECK(pings >= 8);
+  CHECK(pongs >= 1); // Pongs may be coalesced (latest Ping wins, RFC 6455 5.5.3)
+  CHECK(pongs <= pings);
 }
 
 TEST_CASE("MQTT over wss:// through Node's ws to mosquitto, the CA trusted via make_tls_context") {
@@ -283,7 +350,36 @@ TEST_CASE("MQTT over wss:// through Node's ws to mosquitto, the CA trusted via m
   secure_ws ws(io, *ctx);
   run_test(io, mqtt_session(ws, p.wss_port));
   CHECK(p.node_said("wss connection /$iothub/websocket protocol=mqtt"));
-  CHECK(p.node_said("wss bridge closed 1000"));
+  const auto closed = p.node_said("wss bridge closed 1000 ");
+  REQUIRE(closed);
+  const auto [pings, pongs] = ping_counts(*closed);
+  CHECK(pings >= 8);
+  CHECK(pongs >= 1);
+  CHECK(pongs <= pings);
+}
+
+TEST_CASE("A read and a write outstanding together through Node's ws, pinging all along, over ws:// and wss://") {
+  peers p;
+  asio::io_context io;
+  {
+    plain_ws ws(io);
+    run_test(io, concurrent_session(ws, p.ws_port));
+  }
+  auto ctx = net::make_tls_context({.ca_file = (p.dir / "ca.pem").string()});
+  REQUIRE(ctx);
+  {
+    secure_ws ws(io, *ctx);
+    io.restart();
+    run_test(io, concurrent_session(ws, p.wss_port));
+  }
+  for (const std::string scheme : {"ws", "wss"}) {
+    const auto closed = p.node_said(scheme + " bridge closed 1000 ");
+    REQUIRE(closed);
+    const auto [pings, pongs] = ping_counts(*closed);
+    CHECK(pings >= loop_count);
+    CHECK(pongs >= 1);
+    CHECK(pongs <= pings);
+  }
 }
 
 TEST_CASE("Node's ws Ping gets our Pong, over ws:// and wss://") {
