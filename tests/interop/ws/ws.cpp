@@ -376,6 +376,7 @@ TEST_CASE("A read and a write outstanding together through Node's ws, pinging al
     const auto closed = p.node_said(scheme + " bridge closed 1000 ");
     REQUIRE(closed);
     const auto [pings, pongs] = ping_counts(*closed);
+    INFO(*closed);
     CHECK(pings >= loop_count);
     CHECK(pongs >= 1);
     CHECK(pongs <= pings);
