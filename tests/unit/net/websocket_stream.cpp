@@ -671,3 +671,50 @@ TEST_CASE("websocket_stream works with use_awaitable and use_future") {
     CHECK(buf == "abc");
   }
 }
+
+TEST_CASE("websocket_stream: Pings that arrive while a Pong is queued get one Pong, for the latest (RFC 6455 5.5.3)") {
+  fixture f;
+  f.open();
+  f.wire().write_size(3);
+  const std::string payload = pattern(60);
+  std::optional<std::size_t> written;
+  f.ws.async_write_some(asio::buffer(payload), [&](std::error_code ec, std::size_t n) {
+    CHECK_FALSE(ec);
+    written = n;
+  });
+  auto r = f.start_read();
+  f.wire().append(std::string("\x89\x01" "a" "\x89\x01" "b" "\x82\x01" "z", 9));
+  f.drain();
+  REQUIRE(written);
+  REQUIRE(r->ec);
+  CHECK(r->data == "z");
+  const auto frames = frames_in(f.wire().str());
+  REQUIRE(frames.size() == 2);
+  CHECK(frames[0].payload == payload);
+  CHECK(frames[1].op == opcode::pong);
+  CHECK(frames[1].payload == "b");
+}
+
+TEST_CASE("websocket_stream: the reply to a Close that arrives during a write follows the write's frame") {
+  fixture f;
+  f.open();
+  f.wire().write_size(3);
+  const std::string payload = pattern(60);
+  std::optional<std::error_code> wrote;
+  f.ws.async_write_some(asio::buffer(payload), [&](std::error_code ec, std::size_t n) {
+    wrote = ec;
+    CHECK(n == 60);
+  });
+  auto r = f.start_read();
+  f.wire().append(close_frame(1000));
+  f.drain();
+  REQUIRE(r->ec);
+  CHECK(*r->ec == asio::error::eof); // completes at once; the write sends the reply
+  REQUIRE(wrote);
+  CHECK_FALSE(*wrote);
+  const auto frames = frames_in(f.wire().str());
+  REQUIRE(frames.size() == 2);
+  CHECK(frames[0].payload == payload);
+  CHECK(close_code(frames[1]) == 1000);
+  CHECK(f.write("x").first == ws::errc::closed);
+}
