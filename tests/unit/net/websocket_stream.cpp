@@ -177,7 +177,7 @@ struct fixture {
 
 } // namespace
 
-TEST_CASE("websocket_stream handshake: RFC 6455 4.1 request with a fresh CSPRNG key; 101 accepted byte by byte") {
+TEST_CASE("websocket_stream handshake: RFC 6455 4.1 request with a fresh CSPRNG key, and a 101 accepted byte by byte") {
   fixture f;
   f.wire().read_size(1); // the reply arrives one byte per read
   std::string request;
@@ -235,7 +235,7 @@ TEST_CASE("websocket_stream handshake: each wrong reply is named") {
   }
 }
 
-TEST_CASE("websocket_stream handshake: the peer closing mid-reply is eof; an endless header is refused") {
+TEST_CASE("websocket_stream handshake: the peer closing mid-reply is eof, and an endless header is refused") {
   {
     fixture f;
     std::optional<std::error_code> result;
