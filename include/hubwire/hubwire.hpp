@@ -64,6 +64,7 @@
 #include <hubwire/net/tls.hpp>
 #include <hubwire/net/websocket_frame.hpp>
 #include <hubwire/net/websocket_handshake.hpp>
+#include <hubwire/net/websocket_stream.hpp>
 #include <hubwire/net/with_timeout.hpp>
 
 #endif

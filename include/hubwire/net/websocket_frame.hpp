@@ -31,6 +31,9 @@ enum class errc {
   unexpected_continuation,  // continuation frame with no message in progress (5.4)
   expected_continuation,    // new data frame while a message is in progress (5.4)
   bad_close_payload,        // 1-byte close payload, invalid code, or reason not UTF-8 (5.5.1, 7.4)
+  text_frame,               // websocket_stream: a text frame; MQTT and AMQP over WebSocket are binary only
+  closed,                   // websocket_stream: writing after the Close frame was sent
+  no_randomness,            // websocket_stream: the CSPRNG (OpenSSL RAND_bytes) failed
 };
 
 constexpr const char* category_name(errc) noexcept { return "hubwire.websocket"; }
@@ -47,6 +50,9 @@ inline const char* describe(errc e) noexcept {
     case errc::unexpected_continuation: return "websocket: continuation frame without a message in progress";
     case errc::expected_continuation: return "websocket: new data frame before the previous message ended";
     case errc::bad_close_payload: return "websocket: malformed close frame payload";
+    case errc::text_frame: return "websocket: text frame received where only binary frames are accepted";
+    case errc::closed: return "websocket: the close frame was sent; no more data may be written";
+    case errc::no_randomness: return "websocket: the random generator failed (key or mask)";
   }
   return "hubwire.websocket: unknown error";
 }
