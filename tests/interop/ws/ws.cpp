@@ -4,11 +4,13 @@
 // is made by hubwire's encoder and read by hubwire's decoder; all of it travels in
 // WebSocket frames that ws parses and produces. The peers listen on 127.0.0.1 with
 // ephemeral ports and are stopped by PID.
+#include <hubwire/device/mqtt_client.hpp>
 #include <hubwire/iothub/mqtt_topics.hpp>
 #include <hubwire/mqtt/decode.hpp>
 #include <hubwire/mqtt/encode.hpp>
 #include <hubwire/net/tls.hpp>
 #include <hubwire/net/websocket_stream.hpp>
+#include <hubwire/net/with_timeout.hpp>
 #include <hubwire_test/catch.hpp>
 #include <hubwire_test/process.hpp>
 
@@ -418,4 +420,47 @@ TEST_CASE("Node's ws closes: data before the Close is read, the Close is echoed,
     run_test(io, server_close(ws, p.wss_port));
   }
   CHECK(p.node_said("wss close-handshake 4000 "));
+}
+
+// The device client's websocket_tls transport end to end: TLS, the WebSocket handshake on
+// /$iothub/websocket with subprotocol "mqtt", then MQTT through Node's ws to mosquitto.
+TEST_CASE("device::mqtt_client over wss through Node's ws: receives, completes, and is not redelivered") {
+  peers p;
+  auto tls = hubwire::net::make_tls_context({.ca_file = (p.dir / "ca.pem").string()});
+  REQUIRE(tls);
+  auto options = [&] {
+    hubwire::device::mqtt_client_options o;
+    o.credentials = hubwire::auth::connection_string::parse("HostName=localhost;DeviceId=wss-dev;SharedAccessKey=AAAA").value();
+    o.transport = hubwire::device::mqtt_transport::websocket_tls;
+    o.connect_host = "127.0.0.1";
+    o.port = p.wss_port;
+    return o;
+  };
+  asio::io_context io;
+  bool done = false;
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+    {
+      hubwire::device::mqtt_client c(io.get_executor(), *tls, options());
+      co_await c.async_open(asio::use_awaitable);
+      run("mosquitto_pub -h 127.0.0.1 -p " + std::to_string(p.broker_port) +
+          " -q 1 -t 'devices/wss-dev/messages/devicebound/%24.mid=w1&kind=wss' -m over-websocket");
+      auto m = co_await c.async_receive(asio::use_awaitable);
+      CHECK(m.body == "over-websocket");
+      CHECK(m.message_id == "w1");
+      REQUIRE(m.find_property("kind"));
+      CHECK(m.find_property("kind")->value == "wss");
+      co_await c.async_complete(m, asio::use_awaitable);
+      co_await c.async_close(asio::use_awaitable);
+    }
+    hubwire::device::mqtt_client again(io.get_executor(), *tls, options());
+    co_await again.async_open(asio::use_awaitable);
+    auto [ec, m] = co_await hubwire::net::with_timeout(again.async_receive(hubwire::net::deferred), std::chrono::milliseconds(700),
+                                                       hubwire::net::as_tuple(asio::use_awaitable));
+    CHECK(ec == asio::error::timed_out); // the PUBACK went through the bridge
+    co_await again.async_close(asio::use_awaitable);
+    done = true;
+  }, [](std::exception_ptr e) { if (e) std::rethrow_exception(e); });
+  io.run_for(std::chrono::seconds(30));
+  CHECK(done);
+  CHECK(p.node_said("wss connection /$iothub/websocket protocol=mqtt"));
 }

@@ -8,12 +8,7 @@
 #include <hubwire/net/session_runner.hpp>
 #include <hubwire/net/tls.hpp>
 #include <hubwire/net/variant_stream.hpp>
-#if __has_include(<hubwire/net/websocket_stream.hpp>)
 #include <hubwire/net/websocket_stream.hpp>
-#define HUBWIRE_DEVICE_HAS_WEBSOCKET 1
-#else
-#define HUBWIRE_DEVICE_HAS_WEBSOCKET 0
-#endif
 
 #include <asio/connect.hpp>
 #include <asio/coroutine.hpp>
@@ -45,12 +40,8 @@ namespace detail {
 
 using tcp = asio::ip::tcp;
 using tls_stream = asio::ssl::stream<tcp::socket>;
-#if HUBWIRE_DEVICE_HAS_WEBSOCKET
 using wss_stream = net::websocket_stream<tls_stream>;
 using mqtt_stream = net::variant_stream<tcp::socket, tls_stream, wss_stream>;
-#else
-using mqtt_stream = net::variant_stream<tcp::socket, tls_stream>;
-#endif
 
 // "mqtt:{epoch}:{packet id}": which session and message a completion is for.
 inline std::string make_lock_token(std::uint32_t epoch, std::uint16_t id) {
@@ -141,19 +132,15 @@ struct mqtt_client::state : std::enable_shared_from_this<mqtt_client::state> {
   // A new stream for the configured transport; its TCP socket, to connect.
   detail::tcp::socket& make_stream() {
     stream.reset();
-#if HUBWIRE_DEVICE_HAS_WEBSOCKET
     if (options.transport == mqtt_transport::websocket_tls)
       return stream.emplace<detail::wss_stream>(executor, tls).next_layer().next_layer();
-#endif
     if (options.transport == mqtt_transport::tls) return stream.emplace<detail::tls_stream>(executor, tls).next_layer();
     return stream.emplace<detail::tcp::socket>(executor);
   }
 
   detail::tls_stream* tls_layer() noexcept {
     if (auto* t = stream.get_if<detail::tls_stream>()) return t;
-#if HUBWIRE_DEVICE_HAS_WEBSOCKET
     if (auto* w = stream.get_if<detail::wss_stream>()) return &w->next_layer();
-#endif
     return nullptr;
   }
 
@@ -162,8 +149,6 @@ struct mqtt_client::state : std::enable_shared_from_this<mqtt_client::state> {
   std::error_code configure() {
     const auto& cs = options.credentials;
     if (cs.identity() == auth::connection_string::kind::service) return iothub::mqtt_errc::bad_identity;
-    if (!HUBWIRE_DEVICE_HAS_WEBSOCKET && options.transport == mqtt_transport::websocket_tls)
-      return asio::error::operation_not_supported;
     iothub::mqtt_connect_options o;
     o.host = cs.host_name;
     o.device_id = cs.device_id;
@@ -292,12 +277,10 @@ struct mqtt_client::state : std::enable_shared_from_this<mqtt_client::state> {
               if (ec) ec = net::explain_handshake_error(*st.tls_layer(), ec);
             }
           }
-#if HUBWIRE_DEVICE_HAS_WEBSOCKET
           if (!ec && st.stream.get_if<detail::wss_stream>()) {
             ASIO_CORO_YIELD st.stream.get_if<detail::wss_stream>()->async_handshake(
                 st.tls_host(), std::string(net::websocket::iothub_path), "mqtt", std::move(self));
           }
-#endif
           if (!ec) ec = st.session.start(clock::now());
           if (!ec) {
             ASIO_CORO_YIELD st.runner.async_run(st.events_, std::move(self));
