@@ -460,3 +460,22 @@ TEST_CASE("session: begin_write hands out one write at a time, in order") {
   REQUIRE(p.size() == 1);
   CHECK(std::get<mqtt::publish>(p[0]).payload == "b");
 }
+
+TEST_CASE("session: while input is paused, PINGREQs still go out and no PINGRESP is required") {
+  harness h;
+  h.open();
+  h.s.set_input_paused(true);
+  CHECK_FALSE(h.tick(60s));
+  REQUIRE(std::holds_alternative<mqtt::pingreq>(h.sent().at(0)));
+  // The PINGRESP sits unread; its deadline is not enforced, and pings continue.
+  CHECK(h.s.next_deadline() == h.now + 60s);
+  CHECK_FALSE(h.tick(60s));
+  REQUIRE(std::holds_alternative<mqtt::pingreq>(h.sent().at(0)));
+  // Reading again: the answers are read; dead-peer detection is back.
+  h.s.set_input_paused(false);
+  REQUIRE_FALSE(h.feed(pingresp));
+  REQUIRE_FALSE(h.feed(pingresp));
+  CHECK_FALSE(h.tick(60s));
+  REQUIRE(std::holds_alternative<mqtt::pingreq>(h.sent().at(0)));
+  CHECK(h.tick(10s) == session_errc::ping_timeout);
+}
