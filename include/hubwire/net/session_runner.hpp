@@ -17,6 +17,7 @@
 //
 //   using event_type = ...;
 //   core::bytes_view begin_write();          void end_write(time_point, error_code&);
+//   bool has_output() const;
 //   size_t put(bytes_view, time_point, event_type&, error_code&);   // need_more: not an error
 //   time_point next_deadline() const;        void on_timer(time_point, error_code&);
 //   void set_input_paused(bool);             // the reader stopped for backpressure

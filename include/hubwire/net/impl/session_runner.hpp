@@ -69,8 +69,8 @@ struct session_runner<Stream, Session>::read_op {
       events.on_event(ev);
     }
     if (r.begin_ == r.end_) r.begin_ = r.end_ = 0;
-    r.write_wake_.cancel(); // the session may have queued a reply (SUBSCRIBE after CONNACK)
-    r.reschedule();         // and moved a deadline closer
+    if (r.session_.has_output()) r.write_wake_.cancel(); // a reply (SUBSCRIBE after CONNACK)
+    r.reschedule();                                        // or a deadline that came closer
     return true;
   }
 
