@@ -5,13 +5,22 @@
 // (U+D800..U+DFFF), nothing above U+10FFFF.
 
 #include <cstdint>
+#include <cstring>
 #include <string_view>
+#include <type_traits>
 
 namespace hubwire::core {
 
 constexpr bool is_valid_utf8(std::string_view s) noexcept {
   std::size_t i = 0;
   while (i < s.size()) {
+    // Protocol text is nearly always ASCII: skip it eight bytes per step, so the
+    // byte-wise decoding below only runs where a multi-byte sequence starts.
+    if (!std::is_constant_evaluated()) {
+      std::uint64_t w;
+      while (i + 8 <= s.size() && (std::memcpy(&w, s.data() + i, 8), (w & 0x8080808080808080u) == 0)) i += 8;
+      if (i == s.size()) break;
+    }
     const auto b0 = static_cast<std::uint8_t>(s[i]);
     if (b0 < 0x80) {
       ++i;
@@ -36,6 +45,23 @@ constexpr bool is_valid_utf8(std::string_view s) noexcept {
     }
     i += n + 1;
   }
+  return true;
+}
+
+// Only 7-bit bytes (AMQP symbols), eight at a time.
+constexpr bool is_ascii(std::string_view s) noexcept {
+  std::size_t i = 0;
+  if (!std::is_constant_evaluated()) {
+    std::uint64_t acc = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      acc |= w;
+    }
+    if (acc & 0x8080808080808080u) return false;
+  }
+  for (; i < s.size(); ++i)
+    if (static_cast<std::uint8_t>(s[i]) > 0x7f) return false;
   return true;
 }
 

@@ -19,19 +19,20 @@ inline std::uint64_t section_code(const value& v) noexcept {
 }
 
 // Annotations (part 3, 3.2.10): keys are symbols or ulongs.
-inline bool check_annotations(const value& m, const decode_limits& lim, std::error_code& ec) noexcept {
+inline bool check_annotations(value& m, const decode_limits& lim, std::error_code& ec) noexcept {
   if (m.type() != kind::map) return ec = errc::unexpected_type, false;
   element_reader r(m, lim, ec, 1);
   value k, v;
   while (r.next(k) && r.next(v))
     if (k.type() != kind::symbol && k.type() != kind::ulong) return ec = errc::unexpected_type, false;
   if (!ec && !r.bytes_exhausted()) ec = errc::trailing_bytes;
+  if (!ec) r.conclude(m);
   return !ec;
 }
 
 // Application properties (part 3, 3.2.5): string keys, simple values (no compounds
 // and no described types).
-inline bool check_application_properties(const value& m, const decode_limits& lim, std::error_code& ec) noexcept {
+inline bool check_application_properties(value& m, const decode_limits& lim, std::error_code& ec) noexcept {
   if (m.type() != kind::map) return ec = errc::unexpected_type, false;
   element_reader r(m, lim, ec, 1);
   value k, v;
@@ -44,6 +45,7 @@ inline bool check_application_properties(const value& m, const decode_limits& li
     }
   }
   if (!ec && !r.bytes_exhausted()) ec = errc::trailing_bytes;
+  if (!ec) r.conclude(m);
   return !ec;
 }
 
@@ -67,7 +69,7 @@ inline std::error_code decode_message(bytes_view in, message& out, const decode_
       return errc::bad_section_order;
     if (c == last && !repeatable) return errc::duplicate_section;
     last = c;
-    const value inner = s.described_value();
+    value inner = s.described_value();
     switch (c) {
       case section::header:
         out.header.emplace();
@@ -104,26 +106,61 @@ inline std::error_code decode_message(bytes_view in, message& out, const decode_
   return {};
 }
 
+namespace detail {
+
+// Whether the body sections are already written as the encoder would write them:
+// data sections with a one-byte descriptor code and the narrowest binary constructor
+// (the common case, copied as they are).
+inline bool body_is_compact(const message_body& b) noexcept {
+  if (b.kind != body_kind::data) return false;
+  const std::uint8_t* p = b.sections.data();
+  const std::uint8_t* end = p + b.sections.size();
+  for (std::uint32_t i = 0; i < b.count; ++i) {
+    if (end - p < 5 || p[0] != code::described || p[1] != 0x53 || p[2] != section::data) return false;
+    if (p[3] == 0xa0) p += 5 + p[4];
+    else if (p[3] == 0xb0 && end - p >= 8 && get_be<std::uint32_t>(p + 4) > 0xff) p += 8 + get_be<std::uint32_t>(p + 4);
+    else return false;
+  }
+  return p == end;
+}
+
+inline std::uint64_t body_code(body_kind k) noexcept {
+  return k == body_kind::data ? section::data : k == body_kind::sequence ? section::amqp_sequence : section::amqp_value;
+}
+
+} // namespace detail
+
+// Sized first, then written in one step into room made once.
 inline void encode_message(std::vector<std::uint8_t>& out, const message& m) {
-  encoder e(out);
+  using namespace detail;
+  auto map_size = [](const value& v) { return v.is_null() ? 0 : descriptor_size(0x70) + value_codec::size(v); };
+  const bool body_compact = body_is_compact(m.body);
+  std::size_t body = 0;
+  if (body_compact) body = m.body.sections.size();
+  else if (m.body.kind != body_kind::none) {
+    message_body::reader r(m.body);
+    value v;
+    while (r.next(v)) body += descriptor_size(0x70) + value_codec::size(v);
+  }
+  const std::size_t n = (m.header ? composite_size(*m.header) : 0) + map_size(m.delivery_annotations) +
+                        map_size(m.message_annotations) + (m.properties ? composite_size(*m.properties) : 0) +
+                        map_size(m.application_properties) + body + map_size(m.footer);
+  const std::size_t at = out.size();
+  out.resize(at + n);
+  std::uint8_t* p = out.data() + at;
   auto map_section = [&](std::uint64_t c, const value& v) {
-    if (v.is_null()) return;
-    e.write_descriptor(c);
-    e.write(v);
+    if (!v.is_null()) p = value_codec::write(write_descriptor(p, c), v);
   };
-  if (m.header) encode(e, *m.header);
+  if (m.header) p = write_composite(p, *m.header);
   map_section(section::delivery_annotations, m.delivery_annotations);
   map_section(section::message_annotations, m.message_annotations);
-  if (m.properties) encode(e, *m.properties);
+  if (m.properties) p = write_composite(p, *m.properties);
   map_section(section::application_properties, m.application_properties);
-  const std::uint64_t body_code = m.body.kind == body_kind::data       ? section::data
-                                  : m.body.kind == body_kind::sequence ? section::amqp_sequence
-                                                                       : section::amqp_value;
-  message_body::reader r(m.body);
-  value v;
-  while (m.body.kind != body_kind::none && r.next(v)) {
-    e.write_descriptor(body_code);
-    e.write(v);
+  if (body_compact) p = put_raw(p, m.body.sections);
+  else if (m.body.kind != body_kind::none) {
+    message_body::reader r(m.body);
+    value v;
+    while (r.next(v)) p = value_codec::write(write_descriptor(p, body_code(m.body.kind)), v);
   }
   map_section(section::footer, m.footer);
 }
