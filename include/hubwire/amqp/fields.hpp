@@ -386,16 +386,21 @@ std::uint8_t* write_field(std::uint8_t* p, const T& x) noexcept {
   else static_assert(sizeof(T) == 0, "no AMQP mapping for this field type");
 }
 
+// A composite's fields from the list it was described with.
 template <composite T>
-bool get_composite(const value& v, T& out, const decode_limits& lim, std::error_code& ec, std::size_t depth) {
-  if (depth > lim.max_depth) return ec = errc::too_deep, false;
-  if (!descriptor_matches<T>(v)) return ec = errc::unexpected_type, false;
-  const value list = v.described_value();
+bool read_fields(const value& list, T& out, const decode_limits& lim, std::error_code& ec, std::size_t depth) {
   if (list.type() != kind::list) return ec = errc::unexpected_type, false;
   out = T{};
   field_reader r(list, lim, ec, depth);
   T::fields(out, r);
   return r.done();
+}
+
+template <composite T>
+bool get_composite(const value& v, T& out, const decode_limits& lim, std::error_code& ec, std::size_t depth) {
+  if (depth > lim.max_depth) return ec = errc::too_deep, false;
+  if (!descriptor_matches<T>(v)) return ec = errc::unexpected_type, false;
+  return read_fields(v.described_value(), out, lim, ec, depth);
 }
 
 template <composite T>

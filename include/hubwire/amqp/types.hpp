@@ -134,6 +134,10 @@ public:
   kind element_kind() const noexcept { return elem_kind_; }
   bool elements_described() const noexcept { return elem_described_; }
 
+  // Whether the validating decoder found this value encoded exactly as the encoder
+  // would write it (then re-encoding it is a copy).
+  bool compact_flag() const noexcept { return compact_; }
+
   // Structural equality: the same AMQP value, whichever encoding each came from.
   friend bool operator==(const value& a, const value& b) noexcept;
 

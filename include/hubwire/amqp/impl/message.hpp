@@ -18,35 +18,82 @@ inline std::uint64_t section_code(const value& v) noexcept {
   return 0;
 }
 
+// A string read in place (the usual encoding of application-property keys and values);
+// false, consuming nothing, when the next value is not one.
+inline bool read_string(core::byte_reader& in, bool& compact, std::error_code& ec) noexcept {
+  const bytes_view rest = in.rest();
+  if (rest.empty() || (rest[0] != 0xa1 && rest[0] != 0xb1)) return false;
+  in.skip(1);
+  bytes_view b;
+  const bool ok = rest[0] == 0xa1 ? read_variable<std::uint8_t>(in, b) : read_variable<std::uint32_t>(in, b);
+  if (!ok) ec = errc::truncated;
+  else if (!core::is_valid_utf8(core::as_chars(b))) ec = errc::bad_utf8;
+  compact = compact && (rest[0] == 0xa1 || b.size() > 0xff);
+  return true;
+}
+
+// Walks a map section (decoded shallowly) validating each key and value, `check`
+// deciding which types are allowed; marks the map compact when it is.
+template <class Check>
+bool walk_map_section(value& m, const decode_limits& lim, std::error_code& ec, Check check) noexcept {
+  if (m.type() != kind::map) return ec = errc::unexpected_type, false;
+  core::byte_reader in(m.bytes());
+  bool compact = true;
+  value e;
+  for (std::uint32_t i = 0; i < m.count(); ++i) {
+    if (lim.max_depth <= 1) return ec = errc::too_deep, false; // as element_reader counts
+    const bool key = i % 2 == 0;
+    if (read_string(in, compact, ec)) {
+      if (ec) return false;
+      if (!check(key, kind::string)) return ec = errc::unexpected_type, false;
+      continue;
+    }
+    if (!value_decoder(lim, ec).read(in, e, 2)) return false;
+    compact = compact && e.compact_flag();
+    if (!check(key, e.type())) return ec = errc::unexpected_type, false;
+  }
+  if (!in.empty()) return ec = errc::trailing_bytes, false;
+  value_decoder::walked(m, compact);
+  return true;
+}
+
 // Annotations (part 3, 3.2.10): keys are symbols or ulongs.
 inline bool check_annotations(value& m, const decode_limits& lim, std::error_code& ec) noexcept {
-  if (m.type() != kind::map) return ec = errc::unexpected_type, false;
-  element_reader r(m, lim, ec, 1);
-  value k, v;
-  while (r.next(k) && r.next(v))
-    if (k.type() != kind::symbol && k.type() != kind::ulong) return ec = errc::unexpected_type, false;
-  if (!ec && !r.bytes_exhausted()) ec = errc::trailing_bytes;
-  if (!ec) r.conclude(m);
-  return !ec;
+  return walk_map_section(m, lim, ec, [](bool key, kind k) { return !key || k == kind::symbol || k == kind::ulong; });
 }
 
 // Application properties (part 3, 3.2.5): string keys, simple values (no compounds
 // and no described types).
 inline bool check_application_properties(value& m, const decode_limits& lim, std::error_code& ec) noexcept {
-  if (m.type() != kind::map) return ec = errc::unexpected_type, false;
-  element_reader r(m, lim, ec, 1);
-  value k, v;
-  while (r.next(k) && r.next(v)) {
-    if (k.type() != kind::string) return ec = errc::unexpected_type, false;
-    switch (v.type()) {
-      case kind::list: case kind::map: case kind::array: case kind::described:
-        return ec = errc::unexpected_type, false;
-      default: break;
-    }
+  return walk_map_section(m, lim, ec, [](bool key, kind k) {
+    if (key) return k == kind::string;
+    return k != kind::list && k != kind::map && k != kind::array && k != kind::described;
+  });
+}
+
+// A section: its descriptor (fast for the usual one-byte code), then the value it
+// describes, read shallowly as decode_shallow would. Returns the section code (0 for
+// none) and leaves `in` after the section.
+inline std::uint64_t read_section(core::byte_reader& in, value& inner, const decode_limits& lim,
+                                  std::error_code& ec) noexcept {
+  const bytes_view at = in.rest();
+  if (at.size() >= 4 && at[0] == code::described && at[1] == 0x53 && at[3] != code::described &&
+      lim.max_depth >= 2) {
+    in.skip(4);
+    value_decoder d(lim, ec);
+    d.shallow();
+    if (!d.read_body(at[3], in, inner, 1)) return 0;
+    return at[2];
   }
-  if (!ec && !r.bytes_exhausted()) ec = errc::trailing_bytes;
-  if (!ec) r.conclude(m);
-  return !ec;
+  value s;
+  const std::size_t used = decode_shallow(at, s, ec, lim);
+  if (ec) return 0;
+  in.skip(used);
+  inner = s.described_value();
+  const std::uint64_t c = section_code(s);
+  if (c < section::header || c > section::footer)
+    ec = s.type() == kind::described ? errc::unknown_descriptor : errc::unexpected_type;
+  return c;
 }
 
 } // namespace detail
@@ -57,27 +104,25 @@ inline std::error_code decode_message(bytes_view in, message& out, const decode_
   std::uint64_t last = 0; // highest section code seen so far
   const std::uint8_t* body_begin = nullptr;
   const std::uint8_t* body_end = nullptr;
-  while (!in.empty()) {
-    value s;
-    const std::size_t used = detail::decode_shallow(in, s, ec, lim);
+  core::byte_reader r(in);
+  while (!r.empty()) {
+    const std::uint8_t* start = r.rest().data();
+    value inner;
+    const std::uint64_t c = detail::read_section(r, inner, lim, ec);
     if (ec) return ec;
-    const std::uint64_t c = detail::section_code(s);
-    if (c < section::header || c > section::footer) return s.type() == kind::described ? errc::unknown_descriptor : errc::unexpected_type;
+    if (c < section::header || c > section::footer) return errc::unknown_descriptor;
     const bool is_body = c >= section::data && c <= section::amqp_value;
     const bool repeatable = c == section::data || c == section::amqp_sequence;
     if (c < last || (last >= section::data && last <= section::amqp_value && is_body && c != last))
       return errc::bad_section_order;
     if (c == last && !repeatable) return errc::duplicate_section;
     last = c;
-    value inner = s.described_value();
     switch (c) {
       case section::header:
-        out.header.emplace();
-        if (!detail::get_composite(s, *out.header, lim, ec, 0)) return ec;
+        if (!detail::read_fields(inner, out.header.emplace(), lim, ec, 0)) return ec;
         break;
       case section::properties:
-        out.properties.emplace();
-        if (!detail::get_composite(s, *out.properties, lim, ec, 0)) return ec;
+        if (!detail::read_fields(inner, out.properties.emplace(), lim, ec, 0)) return ec;
         break;
       case section::delivery_annotations:
       case section::message_annotations:
@@ -94,13 +139,12 @@ inline std::error_code decode_message(bytes_view in, message& out, const decode_
         if (c == section::data && inner.type() != kind::binary) return errc::unexpected_type;
         if (c == section::amqp_sequence && inner.type() != kind::list) return errc::unexpected_type;
         if (!detail::validate_elements(inner, lim, ec, 1)) return ec;
-        if (!body_begin) body_begin = in.data();
-        body_end = in.data() + used;
+        if (!body_begin) body_begin = start;
+        body_end = r.rest().data();
         out.body.kind = c == section::data ? body_kind::data : c == section::amqp_sequence ? body_kind::sequence : body_kind::value;
         ++out.body.count;
         break;
     }
-    in = in.subspan(used);
   }
   if (body_begin) out.body.sections = bytes_view(body_begin, static_cast<std::size_t>(body_end - body_begin));
   return {};
