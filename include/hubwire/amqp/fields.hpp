@@ -299,14 +299,25 @@ list_extent composite_extent(const T& x) noexcept {
 }
 
 template <composite T>
-std::size_t composite_size(const T& x) noexcept {
-  const list_extent e = composite_extent(x);
+std::size_t composite_size(const list_extent& e) noexcept {
   return descriptor_size(T::descriptor) + compound_size(true, e.count, e.body);
+}
+template <composite T>
+std::size_t composite_size(const T& x) noexcept {
+  return composite_size<T>(composite_extent(x));
 }
 
 template <composite T>
+std::uint8_t* write_composite(std::uint8_t* p, const T& x, const list_extent& e) noexcept;
+
+template <composite T>
 std::uint8_t* write_composite(std::uint8_t* p, const T& x) noexcept {
-  const list_extent e = composite_extent(x);
+  return write_composite(p, x, composite_extent(x));
+}
+
+// With the extent the caller computed to size it.
+template <composite T>
+std::uint8_t* write_composite(std::uint8_t* p, const T& x, const list_extent& e) noexcept {
   p = write_compound_header(write_descriptor(p, T::descriptor), code::list8, e.count, e.body);
   std::size_t index = 0;
   T::fields(x, [&](const auto&... f) {
@@ -386,11 +397,11 @@ std::uint8_t* write_field(std::uint8_t* p, const T& x) noexcept {
   else static_assert(sizeof(T) == 0, "no AMQP mapping for this field type");
 }
 
-// A composite's fields from the list it was described with.
+// A composite's fields from the list it was described with, into a default `out`
+// (fields absent from the list keep their defaults).
 template <composite T>
 bool read_fields(const value& list, T& out, const decode_limits& lim, std::error_code& ec, std::size_t depth) {
   if (list.type() != kind::list) return ec = errc::unexpected_type, false;
-  out = T{};
   field_reader r(list, lim, ec, depth);
   T::fields(out, r);
   return r.done();
@@ -499,6 +510,7 @@ bool get(const value& v, T& out, const decode_limits& lim, std::error_code& ec, 
 template <composite T>
 std::error_code decode(const value& v, T& out, const decode_limits& lim = {}) {
   std::error_code ec;
+  out = T{};
   detail::get_composite(v, out, lim, ec, 0);
   return ec;
 }

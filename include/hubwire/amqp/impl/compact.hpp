@@ -461,6 +461,25 @@ struct value_codec {
     return 0;
   }
 
+  // As write(), for a value whose size() the caller has just computed: a list or map
+  // then needs no second pass to size its elements. (Header and body sizes follow from
+  // the total: an 8-bit header exactly when total - 3 fits one.)
+  static std::uint8_t* write(std::uint8_t* p, const value& v, std::size_t size) noexcept {
+    if (v.kind_ != kind::list && v.kind_ != kind::map) return write(p, v);
+    if (v.kind_ == kind::list && size == 1) return put_u8(p, code::list0);
+    const std::size_t body8 = size - 3;
+    return write_elements(p, v, body8 + 1 <= 0xff && v.count_ <= 0xff ? body8 : size - 9);
+  }
+
+  // A list or map whose re-encoded elements take `body` bytes.
+  static std::uint8_t* write_elements(std::uint8_t* p, const value& v, std::size_t body) noexcept {
+    p = write_compound_header(p, v.kind_ == kind::list ? code::list8 : code::map8, v.count_, body);
+    if (v.compact_) return put_raw(p, v.data_);
+    const std::uint8_t* q = v.data_.data();
+    for (std::uint32_t i = 0; i < v.count_; ++i) p = recompact::write(p, *q++, q);
+    return p;
+  }
+
   static std::uint8_t* write(std::uint8_t* p, const value& v) noexcept {
     switch (v.kind_) {
       case kind::null: return put_u8(p, 0x40);
@@ -496,15 +515,11 @@ struct value_codec {
       case kind::string: return write_variable(p, 0xa1, 0xb1, v.data_);
       case kind::symbol: return write_variable(p, 0xa3, 0xb3, v.data_);
       case kind::list: case kind::map: {
-        const std::uint8_t code8 = v.kind_ == kind::list ? code::list8 : code::map8;
-        if (v.compact_) return put_raw(write_compound_header(p, code8, v.count_, v.data_.size()), v.data_);
+        if (v.compact_) return write_elements(p, v, v.data_.size());
         const std::uint8_t* q = v.data_.data();
         std::size_t body = 0;
         for (std::uint32_t i = 0; i < v.count_; ++i) body += recompact::size(*q++, q);
-        p = write_compound_header(p, code8, v.count_, body);
-        q = v.data_.data();
-        for (std::uint32_t i = 0; i < v.count_; ++i) p = recompact::write(p, *q++, q);
-        return p;
+        return write_elements(p, v, body);
       }
       case kind::array: {
         const std::uint8_t* q = v.data_.data();

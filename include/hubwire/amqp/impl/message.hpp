@@ -99,7 +99,14 @@ inline std::uint64_t read_section(core::byte_reader& in, value& inner, const dec
 } // namespace detail
 
 inline std::error_code decode_message(bytes_view in, message& out, const decode_limits& lim) {
-  out = message{};
+  // Member by member: assigning a whole default message costs more than the decoding.
+  out.header.reset();
+  out.delivery_annotations = value{};
+  out.message_annotations = value{};
+  out.properties.reset();
+  out.application_properties = value{};
+  out.body = message_body{};
+  out.footer = value{};
   std::error_code ec;
   std::uint64_t last = 0; // highest section code seen so far
   const std::uint8_t* body_begin = nullptr;
@@ -174,39 +181,44 @@ inline std::uint64_t body_code(body_kind k) noexcept {
 
 } // namespace detail
 
-// Sized first, then written in one step into room made once.
+// Sized first, then written in one step into room made once; each part's size is
+// computed once and handed to its writer.
 inline void encode_message(std::vector<std::uint8_t>& out, const message& m) {
   using namespace detail;
-  auto map_size = [](const value& v) { return v.is_null() ? 0 : descriptor_size(0x70) + value_codec::size(v); };
+  constexpr std::size_t section_descriptor = 3; // 0x00 0x53 code
+  const list_extent header = m.header ? composite_extent(*m.header) : list_extent{};
+  const list_extent properties = m.properties ? composite_extent(*m.properties) : list_extent{};
+  const value* maps[4] = {&m.delivery_annotations, &m.message_annotations, &m.application_properties, &m.footer};
+  std::size_t map_sizes[4] = {};
+  std::size_t n = (m.header ? composite_size<message_header>(header) : 0) +
+                  (m.properties ? composite_size<message_properties>(properties) : 0);
+  for (int i = 0; i < 4; ++i)
+    if (!maps[i]->is_null()) n += section_descriptor + (map_sizes[i] = value_codec::size(*maps[i]));
   const bool body_compact = body_is_compact(m.body);
-  std::size_t body = 0;
-  if (body_compact) body = m.body.sections.size();
+  if (body_compact) n += m.body.sections.size();
   else if (m.body.kind != body_kind::none) {
     message_body::reader r(m.body);
     value v;
-    while (r.next(v)) body += descriptor_size(0x70) + value_codec::size(v);
+    while (r.next(v)) n += section_descriptor + value_codec::size(v);
   }
-  const std::size_t n = (m.header ? composite_size(*m.header) : 0) + map_size(m.delivery_annotations) +
-                        map_size(m.message_annotations) + (m.properties ? composite_size(*m.properties) : 0) +
-                        map_size(m.application_properties) + body + map_size(m.footer);
   const std::size_t at = out.size();
   out.resize(at + n);
   std::uint8_t* p = out.data() + at;
-  auto map_section = [&](std::uint64_t c, const value& v) {
-    if (!v.is_null()) p = value_codec::write(write_descriptor(p, c), v);
+  auto map_section = [&](int i, std::uint64_t c) {
+    if (!maps[i]->is_null()) p = value_codec::write(write_descriptor(p, c), *maps[i], map_sizes[i]);
   };
-  if (m.header) p = write_composite(p, *m.header);
-  map_section(section::delivery_annotations, m.delivery_annotations);
-  map_section(section::message_annotations, m.message_annotations);
-  if (m.properties) p = write_composite(p, *m.properties);
-  map_section(section::application_properties, m.application_properties);
+  if (m.header) p = write_composite(p, *m.header, header);
+  map_section(0, section::delivery_annotations);
+  map_section(1, section::message_annotations);
+  if (m.properties) p = write_composite(p, *m.properties, properties);
+  map_section(2, section::application_properties);
   if (body_compact) p = put_raw(p, m.body.sections);
   else if (m.body.kind != body_kind::none) {
     message_body::reader r(m.body);
     value v;
     while (r.next(v)) p = value_codec::write(write_descriptor(p, body_code(m.body.kind)), v);
   }
-  map_section(section::footer, m.footer);
+  map_section(3, section::footer);
 }
 
 inline message_body make_data_body(std::vector<std::uint8_t>& storage, bytes_view payload) {
