@@ -151,6 +151,9 @@ private:
   // Set by the validating decoder: the value is encoded exactly as the encoder would
   // write it, so the encoder may copy its bytes (see impl/compact.hpp).
   bool compact_ = false;
+  // A list or map whose elements are all compact, whatever its header: re-encoding it
+  // is a new header and a copy of the elements.
+  bool elements_compact_ = false;
   union {
     std::uint64_t u_ = 0;
     std::int64_t i_;

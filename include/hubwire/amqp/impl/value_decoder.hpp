@@ -113,7 +113,11 @@ public:
       case 0xb1: return variable<std::uint32_t>(r, out, kind::string);
       case 0xa3: return variable<std::uint8_t>(r, out, kind::symbol);
       case 0xb3: return variable<std::uint32_t>(r, out, kind::symbol);
-      case 0x45: out = value(kind::list); out.elem_code_ = 0x45; out.compact_ = true; return true;
+      case 0x45:
+        out = value(kind::list);
+        out.elem_code_ = 0x45;
+        out.compact_ = out.elements_compact_ = true;
+        return true;
       case 0xc0: return compound<std::uint8_t>(r, out, kind::list, depth);
       case 0xd0: return compound<std::uint32_t>(r, out, kind::list, depth);
       case 0xc1: return compound<std::uint8_t>(r, out, kind::map, depth);
@@ -128,6 +132,7 @@ public:
   // and its header is the one the encoder would write (list0 for an empty list, else
   // 8-bit widths when they fit).
   static void walked(value& v, bool elements_compact) noexcept {
+    v.elements_compact_ = elements_compact;
     if (v.elem_code_ == code::list0) return void(v.compact_ = true);
     const bool narrow = v.data_.size() + 1 <= 0xff && v.count_ <= 0xff;
     const bool wide = v.elem_code_ >= 0xd0;
