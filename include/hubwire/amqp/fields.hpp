@@ -123,7 +123,7 @@ inline bool read_variable(core::byte_reader& in, bytes_view& b) noexcept {
 // The common encodings of a field's type, read in place; `other` (nothing consumed)
 // for anything else, which the generic decoder then handles.
 template <class T>
-fast_read read_fast(std::uint8_t c, core::byte_reader& in, T& out, std::error_code& ec) noexcept {
+inline HUBWIRE_AMQP_INLINE fast_read read_fast(std::uint8_t c, core::byte_reader& in, T& out, std::error_code& ec) noexcept {
   auto truncated = [&] { ec = errc::truncated; return fast_read::failed; };
   auto number = [&]<class U>(U& x, std::size_t width) {
     in.skip(1);
@@ -225,12 +225,12 @@ public:
 
 private:
   template <class F>
-  void one(F& f) {
+  HUBWIRE_AMQP_INLINE void one(F& f) {
     read(field_ref(f), is_mandatory<F>::value);
   }
 
   template <class T>
-  void read(T& f, bool mandatory) {
+  HUBWIRE_AMQP_INLINE void read(T& f, bool mandatory) {
     if (ec_) return;
     if (left_ == 0) {
       if (mandatory) ec_ = errc::missing_field;
@@ -251,8 +251,14 @@ private:
   }
 
   template <class T>
-  void present(std::uint8_t c, T& f) {
+  HUBWIRE_AMQP_INLINE void present(std::uint8_t c, T& f) {
     if (read_fast(c, in_, f, ec_) != fast_read::other) return;
+    generic(f);
+  }
+
+  // Any other encoding, through the generic value decoder (and its errors).
+  template <class T>
+  [[gnu::noinline]] void generic(T& f) {
     value v;
     value_decoder d(lim_, ec_);
     if constexpr (holds_composites<T>()) d.shallow();

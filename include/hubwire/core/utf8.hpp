@@ -34,8 +34,8 @@ constexpr bool is_ascii(std::string_view s) noexcept {
   return true;
 }
 
-constexpr bool is_valid_utf8(std::string_view s) noexcept {
-  if (!std::is_constant_evaluated() && is_ascii(s)) return true; // the usual case, checked in bulk
+namespace detail {
+constexpr bool is_valid_utf8_bytewise(std::string_view s) noexcept {
   std::size_t i = 0;
   while (i < s.size()) {
     const auto b0 = static_cast<std::uint8_t>(s[i]);
@@ -63,6 +63,14 @@ constexpr bool is_valid_utf8(std::string_view s) noexcept {
     i += n + 1;
   }
   return true;
+}
+} // namespace detail
+
+// The usual all-ASCII text is checked in bulk (and inline); only text with a
+// multi-byte sequence is decoded byte by byte.
+constexpr bool is_valid_utf8(std::string_view s) noexcept {
+  if (!std::is_constant_evaluated() && is_ascii(s)) return true;
+  return detail::is_valid_utf8_bytewise(s);
 }
 
 } // namespace hubwire::core
