@@ -518,6 +518,22 @@ bool get(const value& v, T& out, const decode_limits& lim, std::error_code& ec, 
   return !ec;
 }
 
+// A frame body that starts with one of the variant's composites: what SASL and AMQP
+// frames both carry. Returns the bytes it took.
+template <class... T>
+std::size_t decode_body(bytes_view body, std::variant<T...>& out, const decode_limits& lim, std::error_code& ec) {
+  if (body.empty()) return ec = errc::empty_frame, 0;
+  value v{};
+  const std::size_t used = decode_shallow(body, v, ec, lim);
+  if (ec || !get_one_of(v, out, lim, ec, 0)) return 0;
+  return used;
+}
+
+template <class... T>
+void encode_one_of(encoder& e, const std::variant<T...>& x) {
+  std::visit([&](const auto& c) { put_composite(e, c); }, x);
+}
+
 } // namespace detail
 
 // Decodes one composite from a value (e.g. a performative from a frame body).

@@ -140,19 +140,14 @@ using performative = std::variant<open, begin, attach, flow, transfer, dispositi
 inline std::error_code decode_performative(bytes_view body, performative& out, bytes_view& payload,
                                            const decode_limits& lim = {}) {
   std::error_code ec;
-  if (body.empty()) return errc::empty_frame;
-  value v{};
-  const std::size_t used = detail::decode_shallow(body, v, ec, lim);
+  const std::size_t used = detail::decode_body(body, out, lim, ec);
   if (ec) return ec;
-  if (!detail::get_one_of(v, out, lim, ec, 0)) return ec;
   payload = body.subspan(used);
   if (!payload.empty() && !std::holds_alternative<transfer>(out)) return errc::trailing_bytes;
   return {};
 }
 
-inline void encode_performative(encoder& e, const performative& p) {
-  std::visit([&](const auto& x) { detail::put_composite(e, x); }, p);
-}
+inline void encode_performative(encoder& e, const performative& p) { detail::encode_one_of(e, p); }
 
 // Appends a whole AMQP frame: header, performative, payload.
 inline void write_frame(std::vector<std::uint8_t>& out, std::uint16_t channel, const performative& p,

@@ -45,18 +45,13 @@ using sasl_frame = std::variant<sasl_mechanisms, sasl_init, sasl_challenge, sasl
 // Decodes a SASL frame body: exactly one SASL performative, nothing after it.
 inline std::error_code decode_sasl(bytes_view body, sasl_frame& out, const decode_limits& lim = {}) {
   std::error_code ec;
-  if (body.empty()) return errc::empty_frame;
-  value v{};
-  const std::size_t used = detail::decode_shallow(body, v, ec, lim);
+  const std::size_t used = detail::decode_body(body, out, lim, ec);
   if (ec) return ec;
-  if (!detail::get_one_of(v, out, lim, ec, 0)) return ec;
   if (used != body.size()) return errc::trailing_bytes;
   return {};
 }
 
-inline void encode_sasl(encoder& e, const sasl_frame& f) {
-  std::visit([&](const auto& x) { detail::put_composite(e, x); }, f);
-}
+inline void encode_sasl(encoder& e, const sasl_frame& f) { detail::encode_one_of(e, f); }
 
 inline void write_sasl_frame(std::vector<std::uint8_t>& out, const sasl_frame& f) {
   const std::size_t start = begin_frame(out, frame_type::sasl, 0);
