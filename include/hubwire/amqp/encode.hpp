@@ -11,6 +11,7 @@
 // (`write(value)`) or from a span of symbols, where the encoder can see every element
 // before choosing. Arrays of compounds use 32-bit element bodies.
 
+#include <hubwire/amqp/impl/compact.hpp>
 #include <hubwire/amqp/types.hpp>
 
 #include <array>
@@ -56,8 +57,17 @@ public:
 
   void write_symbol_array(std::span<const symbol> items);
 
-  // Any decoded value, re-encoded compactly.
+  // Any decoded value, re-encoded compactly (copied when it was compact already).
   void write(const value& v);
+
+  // Room for exactly one value of `n` bytes, which the caller writes there at once:
+  // how composites and messages, sized beforehand, are written in one step.
+  std::uint8_t* append(std::size_t n) {
+    note();
+    const std::size_t at = out_.size();
+    out_.resize(at + n);
+    return out_.data() + at;
+  }
 
   // Elements written into the innermost open compound so far (fields of a list).
   std::uint32_t open_count() const noexcept { return stack_.empty() ? 0 : stack_.back().count; }
@@ -73,7 +83,6 @@ private:
   struct open_compound {
     std::size_t start; // offset of the constructor
     std::uint32_t count;
-    bool fixed32;      // an array element body: keep the 32-bit widths
   };
 
   void note() noexcept {
@@ -92,11 +101,8 @@ private:
     else { out_.push_back(c32); be(static_cast<std::uint32_t>(b.size())); }
     raw(b);
   }
-  void begin(std::uint8_t code32, bool element_body = false);
+  void begin(std::uint8_t code32);
   void end();
-  void write_array(const value& v);
-  void write_body(std::uint8_t c, const value& v);
-  std::uint8_t array_code(const value& v);
 
   std::vector<std::uint8_t>& out_;
   std::vector<open_compound> stack_;

@@ -14,44 +14,19 @@
 namespace hubwire::amqp {
 
 struct message_header {
-  static constexpr std::uint64_t descriptor = 0x70;
-  static constexpr std::string_view name = "amqp:header:list";
   bool durable = false;
   std::uint8_t priority = 4;
   std::optional<std::uint32_t> ttl{}; // milliseconds
   bool first_acquirer = false;
   std::uint32_t delivery_count = 0;
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v.def(s.durable, false);
-    v.def(s.priority, 4);
-    v.opt(s.ttl);
-    v.def(s.first_acquirer, false);
-    v.def(s.delivery_count, 0u);
-  }
-  friend bool operator==(const message_header&, const message_header&) = default;
+  HUBWIRE_AMQP_COMPOSITE(message_header, 0x70, "amqp:header:list",
+                         s.durable, s.priority, s.ttl, s.first_acquirer, s.delivery_count);
 };
 
 // message-id and correlation-id: ulong, uuid, binary or string.
 using message_id = std::variant<std::uint64_t, uuid, binary, std::string_view>;
 
-inline bool get_variant(const value& v, message_id& out, const decode_limits&, std::error_code& ec,
-                        std::size_t) {
-  switch (v.type()) {
-    case kind::ulong: out = v.as_unsigned(); return true;
-    case kind::uuid: out = v.as_uuid(); return true;
-    case kind::binary: out = binary{v.bytes()}; return true;
-    case kind::string: out = v.str(); return true;
-    default: ec = errc::unexpected_type; return false;
-  }
-}
-inline void put_variant(encoder& e, const message_id& id) {
-  std::visit([&](const auto& x) { detail::put(e, x); }, id);
-}
-
 struct message_properties {
-  static constexpr std::uint64_t descriptor = 0x73;
-  static constexpr std::string_view name = "amqp:properties:list";
   std::optional<amqp::message_id> message_id{};
   std::optional<binary> user_id{};
   std::optional<std::string_view> to{};
@@ -65,23 +40,10 @@ struct message_properties {
   std::optional<std::string_view> group_id{};
   std::optional<std::uint32_t> group_sequence{};
   std::optional<std::string_view> reply_to_group_id{};
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v.opt(s.message_id);
-    v.opt(s.user_id);
-    v.opt(s.to);
-    v.opt(s.subject);
-    v.opt(s.reply_to);
-    v.opt(s.correlation_id);
-    v.opt(s.content_type);
-    v.opt(s.content_encoding);
-    v.opt(s.absolute_expiry_time);
-    v.opt(s.creation_time);
-    v.opt(s.group_id);
-    v.opt(s.group_sequence);
-    v.opt(s.reply_to_group_id);
-  }
-  friend bool operator==(const message_properties&, const message_properties&) = default;
+  HUBWIRE_AMQP_COMPOSITE(message_properties, 0x73, "amqp:properties:list",
+                         s.message_id, s.user_id, s.to, s.subject, s.reply_to, s.correlation_id, s.content_type,
+                         s.content_encoding, s.absolute_expiry_time, s.creation_time, s.group_id, s.group_sequence,
+                         s.reply_to_group_id);
 };
 
 // Section descriptors (part 3, 3.2.*), in the order sections must appear.

@@ -17,8 +17,6 @@ inline constexpr std::uint16_t default_channel_max = std::numeric_limits<std::ui
 inline constexpr std::uint32_t default_handle_max = std::numeric_limits<std::uint32_t>::max();
 
 struct open {
-  static constexpr std::uint64_t descriptor = 0x10;
-  static constexpr std::string_view name = "amqp:open:list";
   std::string_view container_id{};
   std::optional<std::string_view> hostname{};
   std::uint32_t max_frame_size = default_max_frame_size;
@@ -29,25 +27,13 @@ struct open {
   std::vector<symbol> offered_capabilities{};
   std::vector<symbol> desired_capabilities{};
   value properties{};
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v.req(s.container_id);
-    v.opt(s.hostname);
-    v.def(s.max_frame_size, default_max_frame_size);
-    v.def(s.channel_max, default_channel_max);
-    v.opt(s.idle_time_out);
-    v.opt(s.outgoing_locales);
-    v.opt(s.incoming_locales);
-    v.opt(s.offered_capabilities);
-    v.opt(s.desired_capabilities);
-    v.opt(s.properties);
-  }
-  friend bool operator==(const open&, const open&) = default;
+  HUBWIRE_AMQP_COMPOSITE(open, 0x10, "amqp:open:list",
+                         mandatory(s.container_id), s.hostname, s.max_frame_size, s.channel_max, s.idle_time_out,
+                         s.outgoing_locales, s.incoming_locales, s.offered_capabilities, s.desired_capabilities,
+                         s.properties);
 };
 
 struct begin {
-  static constexpr std::uint64_t descriptor = 0x11;
-  static constexpr std::string_view name = "amqp:begin:list";
   std::optional<std::uint16_t> remote_channel{};
   std::uint32_t next_outgoing_id = 0;
   std::uint32_t incoming_window = 0;
@@ -56,23 +42,13 @@ struct begin {
   std::vector<symbol> offered_capabilities{};
   std::vector<symbol> desired_capabilities{};
   value properties{};
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v.opt(s.remote_channel);
-    v.req(s.next_outgoing_id);
-    v.req(s.incoming_window);
-    v.req(s.outgoing_window);
-    v.def(s.handle_max, default_handle_max);
-    v.opt(s.offered_capabilities);
-    v.opt(s.desired_capabilities);
-    v.opt(s.properties);
-  }
-  friend bool operator==(const begin&, const begin&) = default;
+  HUBWIRE_AMQP_COMPOSITE(begin, 0x11, "amqp:begin:list",
+                         s.remote_channel, mandatory(s.next_outgoing_id), mandatory(s.incoming_window),
+                         mandatory(s.outgoing_window), s.handle_max, s.offered_capabilities, s.desired_capabilities,
+                         s.properties);
 };
 
 struct attach {
-  static constexpr std::uint64_t descriptor = 0x12;
-  static constexpr std::string_view name = "amqp:attach:list";
   std::string_view link_name{};
   std::uint32_t handle = 0;
   amqp::role role = amqp::role::sender;
@@ -87,29 +63,14 @@ struct attach {
   std::vector<symbol> offered_capabilities{};
   std::vector<symbol> desired_capabilities{};
   value properties{};
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v.req(s.link_name);
-    v.req(s.handle);
-    v.req(s.role);
-    v.def(s.snd_settle_mode, sender_settle_mode::mixed);
-    v.def(s.rcv_settle_mode, receiver_settle_mode::first);
-    v.opt(s.source);
-    v.opt(s.target);
-    v.opt(s.unsettled);
-    v.def(s.incomplete_unsettled, false);
-    v.opt(s.initial_delivery_count);
-    v.opt(s.max_message_size);
-    v.opt(s.offered_capabilities);
-    v.opt(s.desired_capabilities);
-    v.opt(s.properties);
-  }
-  friend bool operator==(const attach&, const attach&) = default;
+  HUBWIRE_AMQP_COMPOSITE(attach, 0x12, "amqp:attach:list",
+                         mandatory(s.link_name), mandatory(s.handle), mandatory(s.role), s.snd_settle_mode,
+                         s.rcv_settle_mode, s.source, s.target, s.unsettled, s.incomplete_unsettled,
+                         s.initial_delivery_count, s.max_message_size, s.offered_capabilities,
+                         s.desired_capabilities, s.properties);
 };
 
 struct flow {
-  static constexpr std::uint64_t descriptor = 0x13;
-  static constexpr std::string_view name = "amqp:flow:list";
   std::optional<std::uint32_t> next_incoming_id{};
   std::uint32_t incoming_window = 0;
   std::uint32_t next_outgoing_id = 0;
@@ -121,26 +82,13 @@ struct flow {
   bool drain = false;
   bool echo = false;
   value properties{};
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v.opt(s.next_incoming_id);
-    v.req(s.incoming_window);
-    v.req(s.next_outgoing_id);
-    v.req(s.outgoing_window);
-    v.opt(s.handle);
-    v.opt(s.delivery_count);
-    v.opt(s.link_credit);
-    v.opt(s.available);
-    v.def(s.drain, false);
-    v.def(s.echo, false);
-    v.opt(s.properties);
-  }
-  friend bool operator==(const flow&, const flow&) = default;
+  HUBWIRE_AMQP_COMPOSITE(flow, 0x13, "amqp:flow:list",
+                         s.next_incoming_id, mandatory(s.incoming_window), mandatory(s.next_outgoing_id),
+                         mandatory(s.outgoing_window), s.handle, s.delivery_count, s.link_credit, s.available,
+                         s.drain, s.echo, s.properties);
 };
 
 struct transfer {
-  static constexpr std::uint64_t descriptor = 0x14;
-  static constexpr std::string_view name = "amqp:transfer:list";
   std::uint32_t handle = 0;
   std::optional<std::uint32_t> delivery_id{};  // mandatory on a delivery's first transfer
   std::optional<binary> delivery_tag{};        // likewise
@@ -152,75 +100,37 @@ struct transfer {
   bool resume = false;
   bool aborted = false;
   bool batchable = false;
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v.req(s.handle);
-    v.opt(s.delivery_id);
-    v.opt(s.delivery_tag);
-    v.opt(s.message_format);
-    v.opt(s.settled);
-    v.def(s.more, false);
-    v.opt(s.rcv_settle_mode);
-    v.opt(s.state);
-    v.def(s.resume, false);
-    v.def(s.aborted, false);
-    v.def(s.batchable, false);
-  }
-  friend bool operator==(const transfer&, const transfer&) = default;
+  HUBWIRE_AMQP_COMPOSITE(transfer, 0x14, "amqp:transfer:list",
+                         mandatory(s.handle), s.delivery_id, s.delivery_tag, s.message_format, s.settled, s.more,
+                         s.rcv_settle_mode, s.state, s.resume, s.aborted, s.batchable);
 };
 
 struct disposition {
-  static constexpr std::uint64_t descriptor = 0x15;
-  static constexpr std::string_view name = "amqp:disposition:list";
   amqp::role role = amqp::role::sender;
   std::uint32_t first = 0;
   std::optional<std::uint32_t> last{};
   bool settled = false;
   std::optional<delivery_state> state{};
   bool batchable = false;
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v.req(s.role);
-    v.req(s.first);
-    v.opt(s.last);
-    v.def(s.settled, false);
-    v.opt(s.state);
-    v.def(s.batchable, false);
-  }
-  friend bool operator==(const disposition&, const disposition&) = default;
+  HUBWIRE_AMQP_COMPOSITE(disposition, 0x15, "amqp:disposition:list",
+                         mandatory(s.role), mandatory(s.first), s.last, s.settled, s.state, s.batchable);
 };
 
 struct detach {
-  static constexpr std::uint64_t descriptor = 0x16;
-  static constexpr std::string_view name = "amqp:detach:list";
   std::uint32_t handle = 0;
   bool closed = false;
   std::optional<amqp::error> error{};
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v.req(s.handle);
-    v.def(s.closed, false);
-    v.opt(s.error);
-  }
-  friend bool operator==(const detach&, const detach&) = default;
+  HUBWIRE_AMQP_COMPOSITE(detach, 0x16, "amqp:detach:list", mandatory(s.handle), s.closed, s.error);
 };
 
 struct end {
-  static constexpr std::uint64_t descriptor = 0x17;
-  static constexpr std::string_view name = "amqp:end:list";
   std::optional<amqp::error> error{};
-  template <class S, class V>
-  static void fields(S& s, V& v) { v.opt(s.error); }
-  friend bool operator==(const end&, const end&) = default;
+  HUBWIRE_AMQP_COMPOSITE(end, 0x17, "amqp:end:list", s.error);
 };
 
 struct close {
-  static constexpr std::uint64_t descriptor = 0x18;
-  static constexpr std::string_view name = "amqp:close:list";
   std::optional<amqp::error> error{};
-  template <class S, class V>
-  static void fields(S& s, V& v) { v.opt(s.error); }
-  friend bool operator==(const close&, const close&) = default;
+  HUBWIRE_AMQP_COMPOSITE(close, 0x18, "amqp:close:list", s.error);
 };
 
 using performative = std::variant<open, begin, attach, flow, transfer, disposition, detach, end, close>;
@@ -230,19 +140,14 @@ using performative = std::variant<open, begin, attach, flow, transfer, dispositi
 inline std::error_code decode_performative(bytes_view body, performative& out, bytes_view& payload,
                                            const decode_limits& lim = {}) {
   std::error_code ec;
-  if (body.empty()) return errc::empty_frame;
-  value v{};
-  const std::size_t used = detail::decode_shallow(body, v, ec, lim);
+  const std::size_t used = detail::decode_body(body, out, lim, ec);
   if (ec) return ec;
-  if (!detail::get_one_of(v, out, lim, ec, 0)) return ec;
   payload = body.subspan(used);
   if (!payload.empty() && !std::holds_alternative<transfer>(out)) return errc::trailing_bytes;
   return {};
 }
 
-inline void encode_performative(encoder& e, const performative& p) {
-  std::visit([&](const auto& x) { detail::put_composite(e, x); }, p);
-}
+inline void encode_performative(encoder& e, const performative& p) { detail::encode_one_of(e, p); }
 
 // Appends a whole AMQP frame: header, performative, payload.
 inline void write_frame(std::vector<std::uint8_t>& out, std::uint16_t channel, const performative& p,

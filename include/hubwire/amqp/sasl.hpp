@@ -10,60 +10,34 @@
 namespace hubwire::amqp {
 
 struct sasl_mechanisms {
-  static constexpr std::uint64_t descriptor = 0x40;
-  static constexpr std::string_view name = "amqp:sasl-mechanisms:list";
   std::vector<symbol> mechanisms{}; // mandatory, at least one
-  template <class S, class V>
-  static void fields(S& s, V& v) { v.req(s.mechanisms); }
-  friend bool operator==(const sasl_mechanisms&, const sasl_mechanisms&) = default;
+  HUBWIRE_AMQP_COMPOSITE(sasl_mechanisms, 0x40, "amqp:sasl-mechanisms:list", mandatory(s.mechanisms));
 };
 
 struct sasl_init {
-  static constexpr std::uint64_t descriptor = 0x41;
-  static constexpr std::string_view name = "amqp:sasl-init:list";
   symbol mechanism{};
   std::optional<binary> initial_response{};
   std::optional<std::string_view> hostname{};
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v.req(s.mechanism);
-    v.opt(s.initial_response);
-    v.opt(s.hostname);
-  }
-  friend bool operator==(const sasl_init&, const sasl_init&) = default;
+  HUBWIRE_AMQP_COMPOSITE(sasl_init, 0x41, "amqp:sasl-init:list",
+                         mandatory(s.mechanism), s.initial_response, s.hostname);
 };
 
 struct sasl_challenge {
-  static constexpr std::uint64_t descriptor = 0x42;
-  static constexpr std::string_view name = "amqp:sasl-challenge:list";
   binary challenge{};
-  template <class S, class V>
-  static void fields(S& s, V& v) { v.req(s.challenge); }
-  friend bool operator==(const sasl_challenge&, const sasl_challenge&) = default;
+  HUBWIRE_AMQP_COMPOSITE(sasl_challenge, 0x42, "amqp:sasl-challenge:list", mandatory(s.challenge));
 };
 
 struct sasl_response {
-  static constexpr std::uint64_t descriptor = 0x43;
-  static constexpr std::string_view name = "amqp:sasl-response:list";
   binary response{};
-  template <class S, class V>
-  static void fields(S& s, V& v) { v.req(s.response); }
-  friend bool operator==(const sasl_response&, const sasl_response&) = default;
+  HUBWIRE_AMQP_COMPOSITE(sasl_response, 0x43, "amqp:sasl-response:list", mandatory(s.response));
 };
 
 enum class sasl_code : std::uint8_t { ok = 0, auth = 1, sys = 2, sys_perm = 3, sys_temp = 4 };
 
 struct sasl_outcome {
-  static constexpr std::uint64_t descriptor = 0x44;
-  static constexpr std::string_view name = "amqp:sasl-outcome:list";
   sasl_code code = sasl_code::ok;
   std::optional<binary> additional_data{};
-  template <class S, class V>
-  static void fields(S& s, V& v) {
-    v.req(s.code);
-    v.opt(s.additional_data);
-  }
-  friend bool operator==(const sasl_outcome&, const sasl_outcome&) = default;
+  HUBWIRE_AMQP_COMPOSITE(sasl_outcome, 0x44, "amqp:sasl-outcome:list", mandatory(s.code), s.additional_data);
 };
 
 using sasl_frame = std::variant<sasl_mechanisms, sasl_init, sasl_challenge, sasl_response, sasl_outcome>;
@@ -71,18 +45,13 @@ using sasl_frame = std::variant<sasl_mechanisms, sasl_init, sasl_challenge, sasl
 // Decodes a SASL frame body: exactly one SASL performative, nothing after it.
 inline std::error_code decode_sasl(bytes_view body, sasl_frame& out, const decode_limits& lim = {}) {
   std::error_code ec;
-  if (body.empty()) return errc::empty_frame;
-  value v{};
-  const std::size_t used = detail::decode_shallow(body, v, ec, lim);
+  const std::size_t used = detail::decode_body(body, out, lim, ec);
   if (ec) return ec;
-  if (!detail::get_one_of(v, out, lim, ec, 0)) return ec;
   if (used != body.size()) return errc::trailing_bytes;
   return {};
 }
 
-inline void encode_sasl(encoder& e, const sasl_frame& f) {
-  std::visit([&](const auto& x) { detail::put_composite(e, x); }, f);
-}
+inline void encode_sasl(encoder& e, const sasl_frame& f) { detail::encode_one_of(e, f); }
 
 inline void write_sasl_frame(std::vector<std::uint8_t>& out, const sasl_frame& f) {
   const std::size_t start = begin_frame(out, frame_type::sasl, 0);

@@ -19,6 +19,10 @@ namespace hubwire::amqp {
 
 using core::bytes_view;
 
+namespace detail {
+struct value_codec;
+} // namespace detail
+
 // Format codes (part 1, 1.6). Only the ones code outside the codec needs are named.
 namespace code {
 inline constexpr std::uint8_t described = 0x00;
@@ -130,15 +134,26 @@ public:
   kind element_kind() const noexcept { return elem_kind_; }
   bool elements_described() const noexcept { return elem_described_; }
 
+  // Whether the validating decoder found this value encoded exactly as the encoder
+  // would write it (then re-encoding it is a copy).
+  bool compact_flag() const noexcept { return compact_; }
+
   // Structural equality: the same AMQP value, whichever encoding each came from.
   friend bool operator==(const value& a, const value& b) noexcept;
 
 private:
   friend class value_decoder;
   friend class element_reader;
+  friend struct detail::value_codec;
   explicit value(kind k) noexcept : kind_(k) {}
 
   kind kind_ = kind::null;
+  // Set by the validating decoder: the value is encoded exactly as the encoder would
+  // write it, so the encoder may copy its bytes (see impl/compact.hpp).
+  bool compact_ = false;
+  // A list or map whose elements are all compact, whatever its header: re-encoding it
+  // is a new header and a copy of the elements.
+  bool elements_compact_ = false;
   union {
     std::uint64_t u_ = 0;
     std::int64_t i_;
@@ -149,7 +164,7 @@ private:
   // the described value (after its constructor) for described.
   bytes_view data_{};
   std::uint32_t count_ = 0;
-  std::uint8_t elem_code_ = 0;   // array element / described inner constructor
+  std::uint8_t elem_code_ = 0;   // array element / described inner / list or map constructor
   kind elem_kind_ = kind::null;  // array element kind
   bool elem_described_ = false;  // array of described elements
   bool desc_symbol_ = false;
@@ -170,6 +185,10 @@ public:
   bool bytes_exhausted() const noexcept { return in_.empty(); }
   // The next element, or false when none is left (or, validating, on an error).
   bool next(value& out) noexcept;
+  // Validating: whether every element read so far was encoded compactly.
+  bool all_compact() const noexcept { return all_compact_; }
+  // Validating, after the last element: marks `compound` compact when it is.
+  void conclude(value& compound) const noexcept;
 
 private:
   core::byte_reader in_;
@@ -178,6 +197,7 @@ private:
   const decode_limits* lim_ = nullptr;
   std::error_code* ec_ = nullptr;
   std::size_t depth_ = 0;
+  bool all_compact_ = true;
 };
 
 } // namespace hubwire::amqp

@@ -281,3 +281,47 @@ TEST_CASE("randomized values survive encode -> decode -> encode") {
     CHECK(w == v);
   }
 }
+
+TEST_CASE("compounds decoded compactly are copied and those walked unvalidated are rewritten to the same bytes") {
+  // Random values, each the only field of a list: decoded as the list's element (walked
+  // without validation, so nothing is known about its encoding) and on their own
+  // (validated, so compounds are known to be compact): both must re-encode to the
+  // encoder's original bytes.
+  std::mt19937_64 rng(4);
+  auto random_value = [&](auto& self, encoder& e, int depth, bool described_ok) -> void {
+    auto pick = rng() % (depth > 3 ? 5 : 8);
+    if (pick == 7 && !described_ok) pick = 4; // the decoder refuses descriptions of descriptions
+    switch (pick) {
+      case 0: e.write_uint(static_cast<std::uint32_t>(rng() >> (rng() % 64))); break;
+      case 1: e.write_long(static_cast<std::int64_t>(rng()) >> (rng() % 64)); break;
+      case 2: e.write_string(std::string_view("a string of some length, longer than sixteen bytes").substr(rng() % 40)); break;
+      case 3: e.write_bool(rng() & 1); break;
+      case 4: e.write_null(); break;
+      case 5: case 6: {
+        const bool map = rng() & 1;
+        map ? e.begin_map() : e.begin_list();
+        for (auto n = (rng() % 5) * (map ? 2 : 1); n > 0; --n) self(self, e, depth + 1, true);
+        map ? e.end_map() : e.end_list();
+        break;
+      }
+      default: e.write_descriptor(rng() % 0x120); self(self, e, depth + 1, false);
+    }
+  };
+  for (int i = 0; i < 500; ++i) {
+    bytes alone;
+    encoder ea(alone);
+    random_value(random_value, ea, 0, true);
+    bytes wrapped = cat(b({0xd0, 0, 0, 0, 0, 0, 0, 0, 1}), alone); // list32 of one: not compact
+    const auto size = static_cast<std::uint32_t>(wrapped.size() - 5);
+    for (int k = 0; k < 4; ++k) wrapped[1 + static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(size >> (24 - 8 * k));
+    value list, own, walked;
+    REQUIRE_FALSE(decode_all(wrapped, list));
+    REQUIRE_FALSE(decode_all(alone, own));
+    element_reader r(list);
+    REQUIRE(r.next(walked));
+    CHECK(encode_value(own) == alone);
+    CHECK(encode_value(walked) == alone);
+    // The list itself had a wide header: only that is rewritten.
+    CHECK(encode_value(list) == encoded([&](encoder& e) { e.begin_list(); e.write(own); e.end_list(); }));
+  }
+}

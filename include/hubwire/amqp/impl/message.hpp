@@ -18,64 +18,119 @@ inline std::uint64_t section_code(const value& v) noexcept {
   return 0;
 }
 
-// Annotations (part 3, 3.2.10): keys are symbols or ulongs.
-inline bool check_annotations(const value& m, const decode_limits& lim, std::error_code& ec) noexcept {
+// A string read in place (the usual encoding of application-property keys and values);
+// false, consuming nothing, when the next value is not one.
+inline bool read_string(core::byte_reader& in, bool& compact, std::error_code& ec) noexcept {
+  const bytes_view rest = in.rest();
+  if (rest.empty() || (rest[0] != 0xa1 && rest[0] != 0xb1)) return false;
+  in.skip(1);
+  bytes_view b;
+  const bool ok = rest[0] == 0xa1 ? read_variable<std::uint8_t>(in, b) : read_variable<std::uint32_t>(in, b);
+  if (!ok) ec = errc::truncated;
+  else if (!core::is_valid_utf8(core::as_chars(b))) ec = errc::bad_utf8;
+  compact = compact && (rest[0] == 0xa1 || b.size() > 0xff);
+  return true;
+}
+
+// Walks a map section (decoded shallowly) validating each key and value, `check`
+// deciding which types are allowed; marks the map compact when it is.
+template <class Check>
+bool walk_map_section(value& m, const decode_limits& lim, std::error_code& ec, Check check) noexcept {
   if (m.type() != kind::map) return ec = errc::unexpected_type, false;
-  element_reader r(m, lim, ec, 1);
-  value k, v;
-  while (r.next(k) && r.next(v))
-    if (k.type() != kind::symbol && k.type() != kind::ulong) return ec = errc::unexpected_type, false;
-  if (!ec && !r.bytes_exhausted()) ec = errc::trailing_bytes;
-  return !ec;
+  core::byte_reader in(m.bytes());
+  bool compact = true;
+  value e;
+  for (std::uint32_t i = 0; i < m.count(); ++i) {
+    if (lim.max_depth <= 1) return ec = errc::too_deep, false; // as element_reader counts
+    const bool key = i % 2 == 0;
+    if (read_string(in, compact, ec)) {
+      if (ec) return false;
+      if (!check(key, kind::string)) return ec = errc::unexpected_type, false;
+      continue;
+    }
+    if (!value_decoder(lim, ec).read(in, e, 2)) return false;
+    compact = compact && e.compact_flag();
+    if (!check(key, e.type())) return ec = errc::unexpected_type, false;
+  }
+  if (!in.empty()) return ec = errc::trailing_bytes, false;
+  value_decoder::walked(m, compact);
+  return true;
+}
+
+// Annotations (part 3, 3.2.10): keys are symbols or ulongs.
+inline bool check_annotations(value& m, const decode_limits& lim, std::error_code& ec) noexcept {
+  return walk_map_section(m, lim, ec, [](bool key, kind k) { return !key || k == kind::symbol || k == kind::ulong; });
 }
 
 // Application properties (part 3, 3.2.5): string keys, simple values (no compounds
 // and no described types).
-inline bool check_application_properties(const value& m, const decode_limits& lim, std::error_code& ec) noexcept {
-  if (m.type() != kind::map) return ec = errc::unexpected_type, false;
-  element_reader r(m, lim, ec, 1);
-  value k, v;
-  while (r.next(k) && r.next(v)) {
-    if (k.type() != kind::string) return ec = errc::unexpected_type, false;
-    switch (v.type()) {
-      case kind::list: case kind::map: case kind::array: case kind::described:
-        return ec = errc::unexpected_type, false;
-      default: break;
-    }
+inline bool check_application_properties(value& m, const decode_limits& lim, std::error_code& ec) noexcept {
+  return walk_map_section(m, lim, ec, [](bool key, kind k) {
+    if (key) return k == kind::string;
+    return k != kind::list && k != kind::map && k != kind::array && k != kind::described;
+  });
+}
+
+// A section: its descriptor (fast for the usual one-byte code), then the value it
+// describes, read shallowly as decode_shallow would. Returns the section code (0 for
+// none) and leaves `in` after the section.
+inline std::uint64_t read_section(core::byte_reader& in, value& inner, const decode_limits& lim,
+                                  std::error_code& ec) noexcept {
+  const bytes_view at = in.rest();
+  if (at.size() >= 4 && at[0] == code::described && at[1] == 0x53 && at[3] != code::described &&
+      lim.max_depth >= 2) {
+    in.skip(4);
+    value_decoder d(lim, ec);
+    d.shallow();
+    if (!d.read_body(at[3], in, inner, 1)) return 0;
+    return at[2];
   }
-  if (!ec && !r.bytes_exhausted()) ec = errc::trailing_bytes;
-  return !ec;
+  value s;
+  const std::size_t used = decode_shallow(at, s, ec, lim);
+  if (ec) return 0;
+  in.skip(used);
+  inner = s.described_value();
+  const std::uint64_t c = section_code(s);
+  if (c < section::header || c > section::footer)
+    ec = s.type() == kind::described ? errc::unknown_descriptor : errc::unexpected_type;
+  return c;
 }
 
 } // namespace detail
 
 inline std::error_code decode_message(bytes_view in, message& out, const decode_limits& lim) {
-  out = message{};
+  // Only what is set: assigning a whole default message costs more than the decoding.
+  out.header.reset();
+  out.properties.reset();
+  for (value* v : {&out.delivery_annotations, &out.message_annotations, &out.application_properties, &out.footer})
+    if (!v->is_null()) *v = value{};
+  out.body = message_body{};
   std::error_code ec;
   std::uint64_t last = 0; // highest section code seen so far
   const std::uint8_t* body_begin = nullptr;
   const std::uint8_t* body_end = nullptr;
-  while (!in.empty()) {
-    value s;
-    const std::size_t used = detail::decode_shallow(in, s, ec, lim);
+  core::byte_reader r(in);
+  while (!r.empty()) {
+    const std::uint8_t* start = r.rest().data();
+    value inner;
+    const std::uint64_t c = detail::read_section(r, inner, lim, ec);
     if (ec) return ec;
-    const std::uint64_t c = detail::section_code(s);
-    if (c < section::header || c > section::footer) return s.type() == kind::described ? errc::unknown_descriptor : errc::unexpected_type;
+    if (c < section::header || c > section::footer) return errc::unknown_descriptor;
     const bool is_body = c >= section::data && c <= section::amqp_value;
     const bool repeatable = c == section::data || c == section::amqp_sequence;
     if (c < last || (last >= section::data && last <= section::amqp_value && is_body && c != last))
       return errc::bad_section_order;
     if (c == last && !repeatable) return errc::duplicate_section;
     last = c;
-    const value inner = s.described_value();
     switch (c) {
       case section::header:
-        out.header.emplace();
-        if (!detail::get_composite(s, *out.header, lim, ec, 0)) return ec;
+        if (!detail::read_fields(inner, out.header.emplace(), lim, ec, 0)) return ec;
         break;
       case section::properties:
-        out.properties.emplace();
-        if (!detail::get_composite(s, *out.properties, lim, ec, 0)) return ec;
+        // Copied from a default rather than emplace()d: value-initialising 300 bytes of
+        // optionals is compiled as a slow `rep stos`.
+        out.properties = detail::defaults<message_properties>();
+        if (!detail::read_fields(inner, *out.properties, lim, ec, 0)) return ec;
         break;
       case section::delivery_annotations:
       case section::message_annotations:
@@ -92,40 +147,79 @@ inline std::error_code decode_message(bytes_view in, message& out, const decode_
         if (c == section::data && inner.type() != kind::binary) return errc::unexpected_type;
         if (c == section::amqp_sequence && inner.type() != kind::list) return errc::unexpected_type;
         if (!detail::validate_elements(inner, lim, ec, 1)) return ec;
-        if (!body_begin) body_begin = in.data();
-        body_end = in.data() + used;
+        if (!body_begin) body_begin = start;
+        body_end = r.rest().data();
         out.body.kind = c == section::data ? body_kind::data : c == section::amqp_sequence ? body_kind::sequence : body_kind::value;
         ++out.body.count;
         break;
     }
-    in = in.subspan(used);
   }
   if (body_begin) out.body.sections = bytes_view(body_begin, static_cast<std::size_t>(body_end - body_begin));
   return {};
 }
 
-inline void encode_message(std::vector<std::uint8_t>& out, const message& m) {
-  encoder e(out);
-  auto map_section = [&](std::uint64_t c, const value& v) {
-    if (v.is_null()) return;
-    e.write_descriptor(c);
-    e.write(v);
-  };
-  if (m.header) encode(e, *m.header);
-  map_section(section::delivery_annotations, m.delivery_annotations);
-  map_section(section::message_annotations, m.message_annotations);
-  if (m.properties) encode(e, *m.properties);
-  map_section(section::application_properties, m.application_properties);
-  const std::uint64_t body_code = m.body.kind == body_kind::data       ? section::data
-                                  : m.body.kind == body_kind::sequence ? section::amqp_sequence
-                                                                       : section::amqp_value;
-  message_body::reader r(m.body);
-  value v;
-  while (m.body.kind != body_kind::none && r.next(v)) {
-    e.write_descriptor(body_code);
-    e.write(v);
+namespace detail {
+
+// Whether the body sections are already written as the encoder would write them:
+// data sections with a one-byte descriptor code and the narrowest binary constructor
+// (the common case, copied as they are).
+inline bool body_is_compact(const message_body& b) noexcept {
+  if (b.kind != body_kind::data) return false;
+  const std::uint8_t* p = b.sections.data();
+  const std::uint8_t* end = p + b.sections.size();
+  for (std::uint32_t i = 0; i < b.count; ++i) {
+    if (end - p < 5 || p[0] != code::described || p[1] != 0x53 || p[2] != section::data) return false;
+    if (p[3] == 0xa0) p += 5 + p[4];
+    else if (p[3] == 0xb0 && end - p >= 8 && get_be<std::uint32_t>(p + 4) > 0xff) p += 8 + get_be<std::uint32_t>(p + 4);
+    else return false;
   }
-  map_section(section::footer, m.footer);
+  return p == end;
+}
+
+inline std::uint64_t body_code(body_kind k) noexcept {
+  return k == body_kind::data ? section::data : k == body_kind::sequence ? section::amqp_sequence : section::amqp_value;
+}
+
+} // namespace detail
+
+// Sized first, then written in one step into room made once; each part's size is
+// computed once and handed to its writer.
+inline void encode_message(std::vector<std::uint8_t>& out, const message& m) {
+  using namespace detail;
+  constexpr std::size_t section_descriptor = 3; // 0x00 0x53 code
+  const list_extent header = m.header ? composite_extent(*m.header) : list_extent{};
+  const list_extent properties = m.properties ? composite_extent(*m.properties) : list_extent{};
+  const value* maps[4] = {&m.delivery_annotations, &m.message_annotations, &m.application_properties, &m.footer};
+  std::size_t map_sizes[4] = {};
+  std::size_t n = (m.header ? composite_size<message_header>(header) : 0) +
+                  (m.properties ? composite_size<message_properties>(properties) : 0);
+  for (int i = 0; i < 4; ++i)
+    if (!maps[i]->is_null()) n += section_descriptor + (map_sizes[i] = value_codec::size(*maps[i]));
+  const bool body_compact = body_is_compact(m.body);
+  if (body_compact) n += m.body.sections.size();
+  else if (m.body.kind != body_kind::none) {
+    message_body::reader r(m.body);
+    value v;
+    while (r.next(v)) n += section_descriptor + value_codec::size(v);
+  }
+  const std::size_t at = out.size();
+  out.resize(at + n);
+  std::uint8_t* p = out.data() + at;
+  auto map_section = [&](int i, std::uint64_t c) {
+    if (!maps[i]->is_null()) p = value_codec::write(write_descriptor(p, c), *maps[i], map_sizes[i]);
+  };
+  if (m.header) p = write_composite(p, *m.header, header);
+  map_section(0, section::delivery_annotations);
+  map_section(1, section::message_annotations);
+  if (m.properties) p = write_composite(p, *m.properties, properties);
+  map_section(2, section::application_properties);
+  if (body_compact) p = put_raw(p, m.body.sections);
+  else if (m.body.kind != body_kind::none) {
+    message_body::reader r(m.body);
+    value v;
+    while (r.next(v)) p = value_codec::write(write_descriptor(p, body_code(m.body.kind)), v);
+  }
+  map_section(3, section::footer);
 }
 
 inline message_body make_data_body(std::vector<std::uint8_t>& storage, bytes_view payload) {

@@ -28,7 +28,7 @@ inline std::size_t decode_shallow(bytes_view in, value& out, std::error_code& ec
 
 // A list or map decoded shallowly, validated completely: after this it may be walked
 // without validation. Other values were validated when decoded.
-inline bool validate_elements(const value& v, const decode_limits& lim, std::error_code& ec, std::size_t depth) noexcept {
+inline bool validate_elements(value& v, const decode_limits& lim, std::error_code& ec, std::size_t depth) noexcept {
   if (v.type() != kind::list && v.type() != kind::map) return true;
   element_reader r(v, lim, ec, depth);
   value e;
@@ -36,6 +36,7 @@ inline bool validate_elements(const value& v, const decode_limits& lim, std::err
   }
   if (ec) return false;
   if (!r.bytes_exhausted()) return ec = errc::trailing_bytes, false;
+  r.conclude(v);
   return true;
 }
 
@@ -80,7 +81,9 @@ inline bool element_reader::next(value& out) noexcept {
       *ec_ = errc::too_deep;
       return false;
     }
-    return value_decoder(*lim_, *ec_).read(in_, out, depth_ + 1);
+    if (!value_decoder(*lim_, *ec_).read(in_, out, depth_ + 1)) return false;
+    all_compact_ = all_compact_ && out.compact_;
+    return true;
   }
   std::error_code ec;
   value_decoder d = value_decoder::trusted(ec);
@@ -96,6 +99,10 @@ inline bool element_reader::next(value& out) noexcept {
     out.data_ = start.first(start.size() - in_.remaining());
   }
   return true;
+}
+
+inline void element_reader::conclude(value& compound) const noexcept {
+  if (compound.kind_ == kind::list || compound.kind_ == kind::map) value_decoder::walked(compound, all_compact_);
 }
 
 inline bool operator==(const value& a, const value& b) noexcept {

@@ -43,15 +43,18 @@ public:
     set_descriptor(out, d);
     out.elem_code_ = inner;
     out.data_ = body.first(body.size() - r.remaining());
+    out.compact_ = d.compact_ && v.compact_;
     return true;
   }
 
-  // The body of a value whose constructor `c` has been read.
+  // The body of a value whose constructor `c` has been read. Each case also notes
+  // whether `c` is the encoding the encoder would choose (value::compact_), so that a
+  // compound made only of such encodings can later be copied instead of re-encoded.
   bool read_body(std::uint8_t c, core::byte_reader& r, value& out, std::size_t depth) noexcept {
     switch (c) {
-      case 0x40: out = value(); return true;
-      case 0x41: out = value::boolean(true); return true;
-      case 0x42: out = value::boolean(false); return true;
+      case 0x40: out = value(); out.compact_ = true; return true;
+      case 0x41: out = value::boolean(true); out.compact_ = true; return true;
+      case 0x42: out = value::boolean(false); out.compact_ = true; return true;
       case 0x56: {
         std::uint8_t b = 0;
         if (!r.read(b)) return fail(errc::truncated);
@@ -59,27 +62,28 @@ public:
         out = value::boolean(b == 1);
         return true;
       }
-      case 0x50: return unsigned_of<std::uint8_t>(r, out, kind::ubyte);
-      case 0x60: return unsigned_of<std::uint16_t>(r, out, kind::ushort);
-      case 0x70: return unsigned_of<std::uint32_t>(r, out, kind::uint);
-      case 0x52: return unsigned_of<std::uint8_t>(r, out, kind::uint);
-      case 0x43: out = value::uint(0); return true;
-      case 0x80: return unsigned_of<std::uint64_t>(r, out, kind::ulong);
-      case 0x53: return unsigned_of<std::uint8_t>(r, out, kind::ulong);
-      case 0x44: out = value::ulong(0); return true;
-      case 0x51: return signed_of<std::uint8_t, std::int8_t>(r, out, kind::byte);
-      case 0x61: return signed_of<std::uint16_t, std::int16_t>(r, out, kind::short_);
-      case 0x71: return signed_of<std::uint32_t, std::int32_t>(r, out, kind::int_);
-      case 0x54: return signed_of<std::uint8_t, std::int8_t>(r, out, kind::int_);
-      case 0x81: return signed_of<std::uint64_t, std::int64_t>(r, out, kind::long_);
-      case 0x55: return signed_of<std::uint8_t, std::int8_t>(r, out, kind::long_);
-      case 0x83: return signed_of<std::uint64_t, std::int64_t>(r, out, kind::timestamp);
+      case 0x50: return unsigned_of<std::uint8_t>(r, out, kind::ubyte, 0);
+      case 0x60: return unsigned_of<std::uint16_t>(r, out, kind::ushort, 0);
+      case 0x70: return unsigned_of<std::uint32_t>(r, out, kind::uint, 0x100);
+      case 0x52: return unsigned_of<std::uint8_t>(r, out, kind::uint, 1);
+      case 0x43: out = value::uint(0); out.compact_ = true; return true;
+      case 0x80: return unsigned_of<std::uint64_t>(r, out, kind::ulong, 0x100);
+      case 0x53: return unsigned_of<std::uint8_t>(r, out, kind::ulong, 1);
+      case 0x44: out = value::ulong(0); out.compact_ = true; return true;
+      case 0x51: return signed_of<std::uint8_t, std::int8_t>(r, out, kind::byte, false);
+      case 0x61: return signed_of<std::uint16_t, std::int16_t>(r, out, kind::short_, false);
+      case 0x71: return signed_of<std::uint32_t, std::int32_t>(r, out, kind::int_, true);
+      case 0x54: return signed_of<std::uint8_t, std::int8_t>(r, out, kind::int_, false);
+      case 0x81: return signed_of<std::uint64_t, std::int64_t>(r, out, kind::long_, true);
+      case 0x55: return signed_of<std::uint8_t, std::int8_t>(r, out, kind::long_, false);
+      case 0x83: return signed_of<std::uint64_t, std::int64_t>(r, out, kind::timestamp, false);
       case 0x72: {
         std::uint32_t bits = 0;
         if (!r.read(bits)) return fail(errc::truncated);
         float f;
         std::memcpy(&f, &bits, 4);
         out = value::float_(f);
+        out.compact_ = true;
         return true;
       }
       case 0x82: {
@@ -88,6 +92,7 @@ public:
         double d;
         std::memcpy(&d, &bits, 8);
         out = value::double_(d);
+        out.compact_ = true;
         return true;
       }
       case 0x73: {
@@ -95,6 +100,7 @@ public:
         if (!r.read(ch)) return fail(errc::truncated);
         if (ch > 0x10FFFF || (ch >= 0xD800 && ch <= 0xDFFF)) return fail(errc::bad_char);
         out = value::char_(static_cast<char32_t>(ch));
+        out.compact_ = true;
         return true;
       }
       case 0x74: return fixed_of(r, out, kind::decimal32, 4);
@@ -107,7 +113,11 @@ public:
       case 0xb1: return variable<std::uint32_t>(r, out, kind::string);
       case 0xa3: return variable<std::uint8_t>(r, out, kind::symbol);
       case 0xb3: return variable<std::uint32_t>(r, out, kind::symbol);
-      case 0x45: out = value(kind::list); return true;
+      case 0x45:
+        out = value(kind::list);
+        out.elem_code_ = 0x45;
+        out.compact_ = out.elements_compact_ = true;
+        return true;
       case 0xc0: return compound<std::uint8_t>(r, out, kind::list, depth);
       case 0xd0: return compound<std::uint32_t>(r, out, kind::list, depth);
       case 0xc1: return compound<std::uint8_t>(r, out, kind::map, depth);
@@ -116,6 +126,17 @@ public:
       case 0xf0: return compound<std::uint32_t>(r, out, kind::array, depth);
       default: return fail(errc::bad_constructor);
     }
+  }
+
+  // A list or map whose elements have been validated: it is compact when they all are
+  // and its header is the one the encoder would write (list0 for an empty list, else
+  // 8-bit widths when they fit).
+  static void walked(value& v, bool elements_compact) noexcept {
+    v.elements_compact_ = elements_compact;
+    if (v.elem_code_ == code::list0) return void(v.compact_ = true);
+    const bool narrow = v.data_.size() + 1 <= 0xff && v.count_ <= 0xff;
+    const bool wide = v.elem_code_ >= 0xd0;
+    v.compact_ = elements_compact && (wide ? !narrow : !(v.kind_ == kind::list && v.count_ == 0));
   }
 
   // Format codes whose values occupy no bytes after the constructor.
@@ -144,26 +165,31 @@ private:
     out.desc_name_ = out.desc_symbol_ ? d.data_ : bytes_view{};
   }
 
+  // Compact when the value is at least `min` (a narrower code would hold anything less).
   template <class U>
-  bool unsigned_of(core::byte_reader& r, value& out, kind k) noexcept {
+  bool unsigned_of(core::byte_reader& r, value& out, kind k, std::uint64_t min) noexcept {
     U x = 0;
     if (!r.read(x)) return fail(errc::truncated);
     out = value(k);
     out.u_ = x;
+    out.compact_ = x >= min;
     return true;
   }
+  // `wide`: a 32/64-bit int or long, compact only outside the one-byte range.
   template <class U, class S>
-  bool signed_of(core::byte_reader& r, value& out, kind k) noexcept {
+  bool signed_of(core::byte_reader& r, value& out, kind k, bool wide) noexcept {
     U x = 0;
     if (!r.read(x)) return fail(errc::truncated);
     out = value(k);
     out.i_ = static_cast<S>(x);
+    out.compact_ = !wide || out.i_ < -128 || out.i_ > 127;
     return true;
   }
   bool fixed_of(core::byte_reader& r, value& out, kind k, std::size_t n) noexcept {
     bytes_view b;
     if (!r.read(n, b)) return fail(errc::truncated);
     out = value::fixed(k, b);
+    out.compact_ = true;
     return true;
   }
   template <class Size>
@@ -171,15 +197,12 @@ private:
     Size n = 0;
     bytes_view b;
     if (!r.read(n) || !r.read(n, b)) return fail(errc::truncated);
-    if (!validate_) {
-      out = value::fixed(k, b);
-      return true;
+    if (validate_) {
+      if (k == kind::string && !core::is_valid_utf8(core::as_chars(b))) return fail(errc::bad_utf8);
+      if (k == kind::symbol && !core::is_ascii(core::as_chars(b))) return fail(errc::bad_symbol);
     }
-    if (k == kind::string && !core::is_valid_utf8(core::as_chars(b))) return fail(errc::bad_utf8);
-    if (k == kind::symbol)
-      for (auto ch : b)
-        if (ch > 0x7f) return fail(errc::bad_symbol);
     out = value::fixed(k, b);
+    out.compact_ = sizeof(Size) == 1 || n > 0xff;
     return true;
   }
 
@@ -198,6 +221,7 @@ private:
     if (k == kind::map && count % 2 != 0) return fail(errc::odd_map_count);
     out = value(k);
     out.count_ = static_cast<std::uint32_t>(count);
+    if (k != kind::array) out.elem_code_ = static_cast<std::uint8_t>((sizeof(Width) == 1 ? 0xc0 : 0xd0) + (k == kind::map));
     if ((!validate_ || shallow_) && k != kind::array) {
       if (validate_ && count > in.remaining()) return fail(errc::truncated);
       shallow_ = false;
@@ -208,9 +232,13 @@ private:
       // Every list or map element takes at least its constructor byte.
       if (count > in.remaining()) return fail(errc::truncated);
       out.data_ = in.rest();
+      bool compact = true;
       value e;
-      for (Width i = 0; i < count; ++i)
+      for (Width i = 0; i < count; ++i) {
         if (!read(in, e, depth + 1)) return false;
+        compact = compact && e.compact_;
+      }
+      walked(out, compact);
     } else {
       std::uint8_t c = 0;
       if (!in.read(c)) return fail(errc::truncated);
