@@ -142,8 +142,8 @@ std::size_t websocket_stream<NextLayer>::build_control() {
   std::array<std::uint8_t, 125> payload{};
   std::size_t size = 0;
   if (pong_pending_ && !close_sent_) {
-    std::memcpy(payload.data(), pong_.data(), pong_size_);
-    size = pong_size_;
+    size = std::min(pong_size_, payload.size()); // control payloads are at most 125 bytes (RFC 6455 5.5)
+    std::memcpy(payload.data(), pong_.data(), size);
     pong_pending_ = false;
   } else {
     h.op = websocket::opcode::close;
