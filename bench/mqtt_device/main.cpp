@@ -12,6 +12,7 @@
 //   bench: mqtt_c2d_receive_cpu_hubwire <us> us/msg ... ratio_vs_libmosquitto <x>
 #include <hubwire/device/mqtt_client.hpp>
 #include <hubwire/net/tls.hpp>
+#include <hubwire_test/pki.hpp>
 #include <hubwire_test/process.hpp>
 
 #include <mosquitto.h>
@@ -174,24 +175,18 @@ int main() {
   rlimit nofile{8192, 8192};
   ::setrlimit(RLIMIT_NOFILE, &nofile); // 1,000 clients and the broker's 1,000 sockets
 
-  const fs::path dir = fs::path(HUBWIRE_BINARY_DIR) / ("bench-mqtt-device-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  const hubwire_test::pki certs("bench-mqtt-device");
+  const fs::path dir = certs.dir;
   const std::string d = dir.string();
-  sh("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=ca -keyout " + d + "/ca.key -out " + d + "/ca.pem");
-  sh("openssl req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout " + d + "/server.key -out " + d + "/server.csr");
-  std::ofstream(dir / "san.ext") << "subjectAltName=DNS:localhost,IP:127.0.0.1\n";
-  sh("openssl x509 -req -in " + d + "/server.csr -CA " + d + "/ca.pem -CAkey " + d + "/ca.key -CAcreateserial -days 2 -extfile " +
-     d + "/san.ext -out " + d + "/server.pem");
-  sh("chmod 755 " + d + " && chmod 644 " + d + "/*");
   const std::uint16_t plain = hubwire_test::free_port(), secure = hubwire_test::free_port();
   std::ofstream(dir / "mosquitto.conf") << "allow_anonymous true\npersistence false\nmax_queued_messages 0\n"
                                         << "max_inflight_messages 100\nmax_connections -1\n"
                                         << "listener " << plain << " 127.0.0.1\n"
-                                        << "listener " << secure << " 127.0.0.1\ncafile " << d << "/ca.pem\ncertfile " << d
+                                        << "listener " << secure << " 127.0.0.1\ncafile " << d << "/test-ca.pem\ncertfile " << d
                                         << "/server.pem\nkeyfile " << d << "/server.key\n";
   hubwire_test::process broker({"mosquitto", "-c", d + "/mosquitto.conf"}, d + "/mosquitto.log");
   if (!broker.wait_for_port(plain) || !broker.wait_for_port(secure)) return std::puts("mosquitto did not start"), 1;
-  auto tls = net::make_tls_context({.ca_file = d + "/ca.pem"});
+  auto tls = net::make_tls_context({.ca_file = d + "/test-ca.pem"});
   if (!tls) return std::puts("tls context"), 1;
 
   mosquitto_lib_init();
@@ -227,6 +222,5 @@ int main() {
               idle_bytes(*tls, secure, device::mqtt_transport::tls, idle));
   mosquitto_lib_cleanup();
   broker.stop();
-  fs::remove_all(dir);
   return 0;
 }

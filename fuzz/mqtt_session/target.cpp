@@ -41,6 +41,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<std::uint8_t> input; // received, not yet consumed
   std::size_t i = 0;
   auto next = [&]() -> std::uint8_t { return i < size ? data[i++] : 0; };
+  // The connection ended (an error, DISCONNECT written, or dropped): a new one starts.
+  auto reconnect = [&] {
+    input.clear();
+    s.connection_lost();
+    HUBWIRE_FUZZ_CHECK(!s.start(now));
+  };
   HUBWIRE_FUZZ_CHECK(!s.start(now));
   while (i < size) {
     switch (next() % 8) {
@@ -56,9 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           if (ec == mqtt::errc::need_more) break;
           if (ec) {
             HUBWIRE_FUZZ_CHECK(s.state() == mqtt::session_state::idle || s.state() == mqtt::session_state::closed);
-            input.clear();
-            s.connection_lost();
-            HUBWIRE_FUZZ_CHECK(!s.start(now));
+            reconnect();
             break;
           }
           input.erase(input.begin(), input.begin() + static_cast<std::ptrdiff_t>(used));
@@ -71,9 +75,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (s.next_deadline() <= now) s.on_timer(now, ec);
         if (ec) {
           HUBWIRE_FUZZ_CHECK(s.state() == mqtt::session_state::idle || s.state() == mqtt::session_state::closed);
-          input.clear();
-          s.connection_lost();
-          HUBWIRE_FUZZ_CHECK(!s.start(now));
+          reconnect();
         }
         break;
       }
@@ -95,15 +97,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           check_output(out);
           std::error_code ec;
           s.end_write(now, ec);
-          if (ec) { // DISCONNECT went out: start over
-            input.clear();
-            s.connection_lost();
-            HUBWIRE_FUZZ_CHECK(!s.start(now));
-          }
+          if (ec) reconnect(); // DISCONNECT went out
         } else {
-          input.clear();
-          s.connection_lost();
-          HUBWIRE_FUZZ_CHECK(!s.start(now));
+          reconnect();
         }
         break;
       }

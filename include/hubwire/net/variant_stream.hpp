@@ -61,27 +61,27 @@ public:
 
   template <class MutableBuffers, class Handler>
   void async_read_some(const MutableBuffers& b, Handler&& h) {
-    std::visit(
-        [&](auto& s) {
-          if constexpr (std::is_same_v<std::decay_t<decltype(s)>, std::monostate>)
-            asio::post(ex_, [h = std::forward<Handler>(h)]() mutable { std::move(h)(asio::error::not_connected, std::size_t{0}); });
-          else s.async_read_some(b, std::forward<Handler>(h));
-        },
-        streams_);
+    dispatch(std::forward<Handler>(h), [&b](auto& s, auto&& handler) { s.async_read_some(b, std::move(handler)); });
   }
 
   template <class ConstBuffers, class Handler>
   void async_write_some(const ConstBuffers& b, Handler&& h) {
+    dispatch(std::forward<Handler>(h), [&b](auto& s, auto&& handler) { s.async_write_some(b, std::move(handler)); });
+  }
+
+private:
+  // Starts `start(stream, handler)` on whichever stream this is; not connected when empty.
+  template <class Handler, class Start>
+  void dispatch(Handler&& h, Start start) {
     std::visit(
         [&](auto& s) {
           if constexpr (std::is_same_v<std::decay_t<decltype(s)>, std::monostate>)
             asio::post(ex_, [h = std::forward<Handler>(h)]() mutable { std::move(h)(asio::error::not_connected, std::size_t{0}); });
-          else s.async_write_some(b, std::forward<Handler>(h));
+          else start(s, std::forward<Handler>(h));
         },
         streams_);
   }
 
-private:
   static asio::ip::tcp::socket& lowest(asio::ip::tcp::socket& s) noexcept { return s; }
   template <class S>
   static asio::ip::tcp::socket& lowest(S& s) noexcept { return lowest(s.next_layer()); }

@@ -55,11 +55,7 @@ struct broker {
     for (const char* d : {"dev-1", "dev-2", "dev-3", "dev-4", "dev-5", "dev-6", "dev-7"})
       hubwire_test::run_quietly("mosquitto_passwd -b " + passwd + " " + quote(username(d)) + " " + device_secret);
     hubwire_test::run_quietly("mosquitto_passwd -b " + passwd + " service " + service_secret);
-    const std::string d = certs.dir.string();
-    hubwire_test::run_quietly("openssl req -newkey rsa:2048 -nodes -subj /CN=dev-x509 -keyout " + d + "/device.key -out " + d +
-                              "/device.csr");
-    hubwire_test::run_quietly("openssl x509 -req -in " + d + "/device.csr -CA " + d + "/test-ca.pem -CAkey " + d +
-                              "/test-ca.key -CAcreateserial -days 2 -out " + d + "/device.pem");
+    certs.client("device", "dev-x509");
     std::ofstream(certs / "acl") << "user service\ntopic readwrite devices/#\n\npattern readwrite devices/%c/#\n";
     std::ofstream(certs / "mosquitto.conf")
         << "per_listener_settings false\nallow_anonymous false\npersistence false\n"
@@ -72,8 +68,7 @@ struct broker {
         << "listener " << x509_port << " 127.0.0.1\n"
         << "cafile " << (certs / "test-ca.pem") << "\ncertfile " << (certs / "server.pem") << "\nkeyfile "
         << (certs / "server.key") << "\nrequire_certificate true\nuse_identity_as_username true\n";
-    // Started as root, mosquitto drops to its own user, which must be able to read these.
-    hubwire_test::run_quietly("chmod 755 " + certs.dir.string() + " && chmod 644 " + certs.dir.string() + "/*");
+    hubwire_test::run_quietly("chmod 644 " + passwd + " " + (certs / "acl")); // mosquitto drops root
     proc = std::make_unique<hubwire_test::process>(std::vector<std::string>{"mosquitto", "-c", certs / "mosquitto.conf"},
                                                    certs / "mosquitto.log");
     const bool up = proc->wait_for_port(plain_port) && proc->wait_for_port(tls_port) && proc->wait_for_port(x509_port);

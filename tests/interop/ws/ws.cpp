@@ -12,6 +12,7 @@
 #include <hubwire/net/websocket_stream.hpp>
 #include <hubwire/net/with_timeout.hpp>
 #include <hubwire_test/catch.hpp>
+#include <hubwire_test/pki.hpp>
 #include <hubwire_test/process.hpp>
 
 #include <asio/co_spawn.hpp>
@@ -52,21 +53,14 @@ std::string read_file(const fs::path& p) {
 
 // mosquitto, and Node's ws in front of it on two ports (ws and wss), for one test case.
 struct peers {
-  fs::path dir = fs::path(HUBWIRE_BINARY_DIR) / ("interop-ws-" + std::to_string(::getpid()));
+  hubwire_test::pki certs{"interop-ws"};
+  fs::path dir = certs.dir;
   std::uint16_t broker_port = hubwire_test::free_port();
   std::uint16_t ws_port = hubwire_test::free_port();
   std::uint16_t wss_port = hubwire_test::free_port();
   std::optional<hubwire_test::process> broker, node;
 
   peers() {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    const std::string d = dir.string();
-    run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=test-ca -keyout " + d + "/ca.key -out " + d + "/ca.pem");
-    run("openssl req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout " + d + "/server.key -out " + d + "/server.csr");
-    std::ofstream(dir / "san.ext") << "subjectAltName=DNS:localhost,IP:127.0.0.1\n";
-    run("openssl x509 -req -in " + d + "/server.csr -CA " + d + "/ca.pem -CAkey " + d + "/ca.key -CAcreateserial -days 2 -extfile " +
-        d + "/san.ext -out " + d + "/server.pem");
     std::ofstream(dir / "mosquitto.conf") << "listener " << broker_port << " 127.0.0.1\nallow_anonymous true\npersistence false\n";
     broker.emplace(std::vector<std::string>{"mosquitto", "-c", (dir / "mosquitto.conf").string()}, (dir / "mosquitto.log").string());
     REQUIRE(broker->wait_for_port(broker_port));
@@ -347,7 +341,7 @@ TEST_CASE("MQTT over ws:// through Node's ws to mosquitto: CONNECT, SUBSCRIBE, P
 TEST_CASE("MQTT over wss:// through Node's ws to mosquitto, the CA trusted via make_tls_context") {
   peers p;
   asio::io_context io;
-  auto ctx = net::make_tls_context({.ca_file = (p.dir / "ca.pem").string()});
+  auto ctx = net::make_tls_context({.ca_file = (p.dir / "test-ca.pem").string()});
   REQUIRE(ctx);
   secure_ws ws(io, *ctx);
   run_test(io, mqtt_session(ws, p.wss_port));
@@ -367,7 +361,7 @@ TEST_CASE("A read and a write outstanding together through Node's ws, pinging al
     plain_ws ws(io);
     run_test(io, concurrent_session(ws, p.ws_port));
   }
-  auto ctx = net::make_tls_context({.ca_file = (p.dir / "ca.pem").string()});
+  auto ctx = net::make_tls_context({.ca_file = (p.dir / "test-ca.pem").string()});
   REQUIRE(ctx);
   {
     secure_ws ws(io, *ctx);
@@ -393,7 +387,7 @@ TEST_CASE("Node's ws Ping gets our Pong, over ws:// and wss://") {
     run_test(io, control_frames(ws, p.ws_port));
   }
   CHECK(p.node_said("ws pong are you there?"));
-  auto ctx = net::make_tls_context({.ca_file = (p.dir / "ca.pem").string()});
+  auto ctx = net::make_tls_context({.ca_file = (p.dir / "test-ca.pem").string()});
   REQUIRE(ctx);
   {
     secure_ws ws(io, *ctx);
@@ -412,7 +406,7 @@ TEST_CASE("Node's ws closes: data before the Close is read, the Close is echoed,
   }
   // ws reports the code and reason of the Close it received back: our echo.
   CHECK(p.node_said("ws close-handshake 4000 "));
-  auto ctx = net::make_tls_context({.ca_file = (p.dir / "ca.pem").string()});
+  auto ctx = net::make_tls_context({.ca_file = (p.dir / "test-ca.pem").string()});
   REQUIRE(ctx);
   {
     secure_ws ws(io, *ctx);
@@ -426,7 +420,7 @@ TEST_CASE("Node's ws closes: data before the Close is read, the Close is echoed,
 // /$iothub/websocket with subprotocol "mqtt", then MQTT through Node's ws to mosquitto.
 TEST_CASE("device::mqtt_client over wss through Node's ws: receives, completes, and is not redelivered") {
   peers p;
-  auto tls = hubwire::net::make_tls_context({.ca_file = (p.dir / "ca.pem").string()});
+  auto tls = hubwire::net::make_tls_context({.ca_file = (p.dir / "test-ca.pem").string()});
   REQUIRE(tls);
   auto options = [&] {
     hubwire::device::mqtt_client_options o;

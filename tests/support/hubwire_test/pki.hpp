@@ -1,22 +1,24 @@
 #ifndef HUBWIRE_TEST_PKI_HPP
 #define HUBWIRE_TEST_PKI_HPP
-// Certificates made by the openssl command for TLS tests: a test CA, a server
-// certificate it signs for "localhost" and 127.0.0.1, and an unrelated CA (for the
-// "untrusted" case). Made in a fresh folder under the build tree, removed afterwards.
-#include <hubwire_test/catch.hpp>
-
+// Certificates made by the openssl command for TLS tests and benchmarks: a test CA, a
+// server certificate it signs for "localhost" and 127.0.0.1, an unrelated CA (for the
+// "untrusted" case), and client certificates on request (X.509 device authentication).
+// Made in a fresh folder under the build tree, readable by a broker that dropped root
+// (mosquitto does), removed afterwards. Failures throw, so tests and benchmarks alike
+// can use it.
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <stdexcept>
 #include <string>
 
 namespace hubwire_test {
 
 inline void run_quietly(const std::string& cmd) {
-  INFO(cmd);
-  REQUIRE(std::system((cmd + " >/dev/null 2>&1").c_str()) == 0);
+  if (std::system((cmd + " >/dev/null 2>&1").c_str()) != 0) throw std::runtime_error("command failed: " + cmd);
 }
 
 struct pki {
@@ -33,13 +35,9 @@ struct pki {
     };
     ca("test-ca");
     ca("other-ca");
-    run_quietly("openssl req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout " + d + "/server.key -out " + d +
-                "/server.csr");
-    std::FILE* ext = std::fopen((d + "/san.ext").c_str(), "w");
-    std::fputs("subjectAltName=DNS:localhost,IP:127.0.0.1\n", ext);
-    std::fclose(ext);
-    run_quietly("openssl x509 -req -in " + d + "/server.csr -CA " + d + "/test-ca.pem -CAkey " + d +
-                "/test-ca.key -CAcreateserial -days 2 -extfile " + d + "/san.ext -out " + d + "/server.pem");
+    std::ofstream(dir / "san.ext") << "subjectAltName=DNS:localhost,IP:127.0.0.1\n";
+    sign("server", "localhost", "-extfile " + d + "/san.ext");
+    readable();
   }
   ~pki() {
     std::error_code ignored;
@@ -48,7 +46,23 @@ struct pki {
   pki(const pki&) = delete;
   pki& operator=(const pki&) = delete;
 
+  // <name>.pem and <name>.key: a client certificate with CN=common_name from the test CA.
+  void client(const std::string& name, const std::string& common_name) {
+    sign(name, common_name, "");
+    readable();
+  }
+
   std::string operator/(const std::string& f) const { return (dir / f).string(); }
+
+private:
+  void sign(const std::string& name, const std::string& cn, const std::string& extra) {
+    const std::string d = dir.string();
+    run_quietly("openssl req -newkey rsa:2048 -nodes -subj /CN=" + cn + " -keyout " + d + "/" + name + ".key -out " + d +
+                "/" + name + ".csr");
+    run_quietly("openssl x509 -req -in " + d + "/" + name + ".csr -CA " + d + "/test-ca.pem -CAkey " + d +
+                "/test-ca.key -CAcreateserial -days 2 " + extra + " -out " + d + "/" + name + ".pem");
+  }
+  void readable() { run_quietly("chmod 755 " + dir.string() + " && chmod 644 " + dir.string() + "/*"); }
 };
 
 } // namespace hubwire_test
