@@ -197,7 +197,7 @@ private:
   };
 
   template <class P>
-  void queue(const P& p);
+  std::error_code queue(const P& p);
   void queue_puback(std::uint16_t id);
   void send_subscribe();
   std::error_code on_connack(const connack& a, time_point now, session_event& ev);

@@ -60,6 +60,41 @@ std::vector<mqtt::packet> packets(std::string_view bytes, std::vector<std::strin
   return out;
 }
 
+// A runner started on a fresh session over a scripted stream, its result recorded.
+struct running {
+  asio::io_context io;
+  test::stream s{io.get_executor()};
+  mqtt::client_session session{options()};
+  net::session_runner<test::stream, mqtt::client_session> runner;
+  events ev;
+  std::error_code result = asio::error::would_block;
+  std::vector<std::string> keep;
+
+  explicit running(std::size_t buffer = 2048, std::size_t read_size = 0) : runner(s, session, buffer) {
+    if (read_size) s.read_size(read_size);
+    REQUIRE_FALSE(session.start(std::chrono::steady_clock::now()));
+  }
+  template <class Token>
+  void run(Token token) {
+    runner.async_run(ev, std::move(token));
+    io.poll();
+  }
+  void run() {
+    run([this](std::error_code ec) { result = ec; });
+  }
+  // CONNACK, then SUBACK for the SUBSCRIBE it answers with: the session is ready.
+  void connect() {
+    s.clear();
+    s.append(connack);
+    io.poll();
+    const auto sub_id = std::get<mqtt::subscribe>(packets(s.str(), keep).at(0)).packet_id;
+    s.clear();
+    s.append(suback(sub_id));
+    io.poll();
+    REQUIRE(session.state() == mqtt::session_state::ready);
+  }
+};
+
 } // namespace
 
 TEST_CASE("session_runner: CONNECT out, CONNACK and SUBACK in one byte at a time, messages to the caller, then eof") {
@@ -109,24 +144,10 @@ TEST_CASE("session_runner: CONNECT out, CONNACK and SUBACK in one byte at a time
 }
 
 TEST_CASE("session_runner: backpressure stops reading until may_read(); disconnect ends the run with `closed`") {
-  asio::io_context io;
-  test::stream s(io.get_executor());
-  mqtt::client_session session(options());
-  net::session_runner<test::stream, mqtt::client_session> runner(s, session);
-  REQUIRE_FALSE(session.start(std::chrono::steady_clock::now()));
-  events ev;
-  std::error_code result = asio::error::would_block;
-  runner.async_run(ev, [&](std::error_code ec) { result = ec; });
-  io.poll();
-  s.clear();
-  s.append(connack);
-  io.poll();
-  std::vector<std::string> keep;
-  const auto sub_id = std::get<mqtt::subscribe>(packets(s.str(), keep).at(0)).packet_id;
-  s.clear();
-  s.append(suback(sub_id));
-  io.poll();
-  REQUIRE(session.state() == mqtt::session_state::ready);
+  running r;
+  auto& [io, s, session, runner, ev, result, keep] = r;
+  r.run();
+  r.connect();
 
   ev.readable = false;
   s.append(publish_qos1(1, "one"));
@@ -149,16 +170,11 @@ TEST_CASE("session_runner: backpressure stops reading until may_read(); disconne
 }
 
 TEST_CASE("session_runner: cancelling the run completes it with operation_aborted") {
-  asio::io_context io;
-  test::stream s(io.get_executor());
-  mqtt::client_session session(options());
-  net::session_runner<test::stream, mqtt::client_session> runner(s, session);
-  REQUIRE_FALSE(session.start(std::chrono::steady_clock::now()));
-  events ev;
+  running r;
   asio::cancellation_signal cancel;
   std::error_code result = asio::error::would_block;
-  runner.async_run(ev, asio::bind_cancellation_slot(cancel.slot(), [&](std::error_code ec) { result = ec; }));
-  io.poll();
+  r.run(asio::bind_cancellation_slot(cancel.slot(), [&](std::error_code ec) { result = ec; }));
+  auto& io = r.io;
   CHECK(result == asio::error::would_block);
   cancel.emit(asio::cancellation_type::terminal);
   io.poll();

@@ -9,14 +9,16 @@ namespace hubwire::mqtt {
 inline client_session::client_session(session_options opts)
     : opts_(std::move(opts)), decoder_({.local = role::client, .max_packet_size = opts_.max_packet_size}) {}
 
+// Appends the encoded packet; an invalid one (a user's topic, say) is not queued.
 template <class P>
-void client_session::queue(const P& p) {
+std::error_code client_session::queue(const P& p) {
   std::error_code ec;
   const std::size_t n = encoded_size(p, ec);
-  if (ec) return; // only packets built here reach this; they are valid by construction
+  if (ec) return ec;
   const std::size_t at = out_.size();
   out_.resize(at + n);
   encode(p, core::mutable_bytes(out_.data() + at, n), ec);
+  return ec;
 }
 
 inline std::error_code client_session::fail(session_errc e) {
@@ -45,10 +47,7 @@ inline std::error_code client_session::start(time_point now) {
             .keep_alive = static_cast<std::uint16_t>(std::min<std::chrono::seconds::rep>(opts_.keep_alive.count(), 65535))};
   if (!opts_.username.empty() || !opts_.password.empty()) c.username = std::string_view(opts_.username);
   if (!opts_.password.empty()) c.password = std::string_view(opts_.password);
-  std::error_code ec;
-  encoded_size(c, ec);
-  if (ec) return ec;
-  queue(c);
+  if (auto ec = queue(c)) return ec;
   state_ = session_state::connecting;
   response_deadline_ = now + opts_.response_timeout;
   return {};
@@ -285,11 +284,7 @@ inline std::error_code client_session::publish(std::string_view topic, core::byt
   const bool can_send = state_ == session_state::subscribing || state_ == session_state::ready;
   if (q == qos::at_most_once) {
     if (!can_send) return session_errc::not_connected;
-    std::error_code ec;
-    encoded_size(p, ec);
-    if (ec) return ec;
-    queue(p);
-    return {};
+    return queue(p);
   }
   if (inflight_.size() >= opts_.max_inflight) return session_errc::inflight_full;
   p.packet_id = allocate_id();
