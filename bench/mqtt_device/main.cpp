@@ -1,11 +1,12 @@
 // C2D receive through mosquitto on loopback, in one run:
 //
-//   1. N C2D-shaped messages (property-bag topic, 256-byte payload, QoS 1) are queued
-//      in the broker for two offline devices, then each device drains its queue:
+//   1. In each of 5 rounds, N C2D-shaped messages (property-bag topic, 256-byte
+//      payload, QoS 1) are queued in the broker for two offline devices, then each
+//      device drains its queue:
 //      hubwire's device::mqtt_client (parses every property bag into a c2d_message and
 //      completes each one: PUBACK) and libmosquitto (its callback sees the raw topic and
 //      payload; the library sends the PUBACK). Both are measured by wall time and by
-//      this process's CPU time (user + sys), and the ratio is printed.
+//      this process's CPU time (user + sys); the median rounds and their ratio are printed.
 //   2. 1,000 idle hubwire connections, plain and TLS: heap bytes per connection
 //      (mallinfo2 before and after; TLS counts OpenSSL's per-connection state).
 //
@@ -25,12 +26,14 @@
 #include <malloc.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 using namespace hubwire;
 using namespace std::chrono_literals;
@@ -38,7 +41,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int messages = 20000;
+constexpr int messages = 20000; // per round
+constexpr int rounds = 5;       // interleaved, so a noisy moment hits both sides alike
 
 double cpu_seconds() {
   rusage u{};
@@ -199,21 +203,29 @@ int main() {
     std::ofstream lines(dir / "payloads.txt");
     for (int i = 0; i < messages; ++i) lines << std::string(250, 'p') << std::to_string(100000 + i) << '\n';
   }
-  for (const char* dev : {"dev-hw", "dev-mq"})
-    sh("mosquitto_pub -h 127.0.0.1 -p " + std::to_string(plain) + " -q 1 -t 'devices/" + dev + "/messages/devicebound/" + bag +
-       "' -l < " + d + "/payloads.txt");
-
   // HUBWIRE_BENCH_ONLY=hubwire|libmosquitto runs one side (for profiling with strace -c or perf).
   const std::string only = std::getenv("HUBWIRE_BENCH_ONLY") ? std::getenv("HUBWIRE_BENCH_ONLY") : "";
-  const figures mq = only == "hubwire" ? figures{1, 1} : drain_libmosquitto(plain);
-  const figures hw = only == "libmosquitto" ? figures{1, 1} : drain_hubwire(*tls, plain);
+  std::vector<figures> hw, mq;
+  for (int round = 0; round < rounds; ++round) {
+    for (const char* dev : {"dev-hw", "dev-mq"})
+      sh("mosquitto_pub -h 127.0.0.1 -p " + std::to_string(plain) + " -q 1 -t 'devices/" + dev + "/messages/devicebound/" +
+         bag + "' -l < " + d + "/payloads.txt");
+    if (only != "hubwire") mq.push_back(drain_libmosquitto(plain));
+    if (only != "libmosquitto") hw.push_back(drain_hubwire(*tls, plain));
+  }
   if (!only.empty()) return 0;
-  std::printf("bench: mqtt_c2d_messages %d messages\n", messages);
-  std::printf("bench: mqtt_c2d_receive_rate_hubwire %.0f msg/s\n", messages / hw.wall);
-  std::printf("bench: mqtt_c2d_receive_rate_libmosquitto %.0f msg/s\n", messages / mq.wall);
-  std::printf("bench: mqtt_c2d_receive_cpu_hubwire %.2f us/msg\n", hw.cpu * 1e6 / messages);
-  std::printf("bench: mqtt_c2d_receive_cpu_libmosquitto %.2f us/msg\n", mq.cpu * 1e6 / messages);
-  std::printf("bench: mqtt_c2d_receive_cpu ratio_vs_libmosquitto %.2f\n", hw.cpu / mq.cpu);
+  // The median round of each side, by CPU time.
+  auto median = [](std::vector<figures> v) {
+    std::sort(v.begin(), v.end(), [](const figures& a, const figures& b) { return a.cpu < b.cpu; });
+    return v[v.size() / 2];
+  };
+  const figures h = median(hw), m = median(mq);
+  std::printf("bench: mqtt_c2d_messages %d messages x %d rounds (median round)\n", messages, rounds);
+  std::printf("bench: mqtt_c2d_receive_rate_hubwire %.0f msg/s\n", messages / h.wall);
+  std::printf("bench: mqtt_c2d_receive_rate_libmosquitto %.0f msg/s\n", messages / m.wall);
+  std::printf("bench: mqtt_c2d_receive_cpu_hubwire %.2f us/msg\n", h.cpu * 1e6 / messages);
+  std::printf("bench: mqtt_c2d_receive_cpu_libmosquitto %.2f us/msg\n", m.cpu * 1e6 / messages);
+  std::printf("bench: mqtt_c2d_receive_cpu ratio_vs_libmosquitto %.2f\n", h.cpu / m.cpu);
 
   const int idle = 1000;
   std::printf("bench: mqtt_idle_connection_heap_tcp %.0f bytes/connection\n",

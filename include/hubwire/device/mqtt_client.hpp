@@ -27,7 +27,8 @@
 //   `retry.permanent_after` tries in a row.
 // - Keeps at most receive_queue_capacity messages waiting for async_receive(); when the
 //   queue is full it stops reading, so the broker holds the rest (nothing is dropped and
-//   memory stays bounded). Keep-alive pings still go out meanwhile.
+//   memory stays bounded). Keep-alive pings still go out meanwhile. While connecting it
+//   reads on regardless, to reach the SUBACK behind a persistent session's backlog.
 //
 // MQTT has no reject or abandon: async_reject and async_abandon complete with
 // iothub::errc::not_supported_by_transport (use AMQP for those).

@@ -65,7 +65,10 @@ public:
   session_runner(const session_runner&) = delete;
   session_runner& operator=(const session_runner&) = delete;
 
-  // Events: `void on_event(typename Session::event_type&)` and `bool can_read()`.
+  // Events: `void on_event(typename Session::event_type&)`, `bool can_read()`, and
+  // `bool hold_output()`: true to keep queued output back because more is about to
+  // join it (one write instead of many); whoever says so calls output_queued() when
+  // it stops holding.
   // Both must outlive the run, as must the stream and the session.
   template <class Events, class Token>
   auto async_run(Events& events, Token&& token);
@@ -92,6 +95,7 @@ private:
 
   template <class Events>
   struct read_op;
+  template <class Events>
   struct write_op;
   struct tick_op;
 

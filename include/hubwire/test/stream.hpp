@@ -50,6 +50,7 @@ public:
   std::string_view str() const noexcept; // what was written (when not connected)
   void clear() noexcept;                 // forget what was written
   std::size_t pending_input() const noexcept;
+  std::size_t write_count() const noexcept; // write_some calls that wrote
 
   void read_size(std::size_t n) noexcept;  // at most n bytes per read_some
   void write_size(std::size_t n) noexcept; // at most n bytes per write_some

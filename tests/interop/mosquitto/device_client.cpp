@@ -52,7 +52,7 @@ struct broker {
   broker() {
     const auto passwd = certs / "passwd";
     hubwire_test::run_quietly("touch " + passwd);
-    for (const char* d : {"dev-1", "dev-2", "dev-3", "dev-4", "dev-5", "dev-6", "dev-7"})
+    for (const char* d : {"dev-1", "dev-2", "dev-3", "dev-4", "dev-5", "dev-6", "dev-7", "dev-8"})
       hubwire_test::run_quietly("mosquitto_passwd -b " + passwd + " " + quote(username(d)) + " " + device_secret);
     hubwire_test::run_quietly("mosquitto_passwd -b " + passwd + " service " + service_secret);
     certs.client("device", "dev-x509");
@@ -207,7 +207,7 @@ TEST_CASE("mqtt_client over TLS: receives a C2D message with its properties, com
   });
 }
 
-TEST_CASE("mqtt_client: a message not completed is delivered again; one held across a cut is completed after the reconnect") {
+TEST_CASE("mqtt_client: a message not completed is delivered again, one held across a cut is completed after the reconnect") {
   broker b;
   auto tls = tls_for(b);
   hubwire_test::tcp_proxy proxy(b.tls_port);
@@ -244,6 +244,40 @@ TEST_CASE("mqtt_client: a message not completed is delivered again; one held acr
     co_await after.async_open(asio::use_awaitable);
     std::tie(ec, dup) = co_await receive_within(after, 700ms);
     CHECK(ec == asio::error::timed_out); // the completion reached the broker
+    co_await after.async_close(asio::use_awaitable);
+  });
+}
+
+TEST_CASE("mqtt_client: a backlog larger than the receive queue arrives before SUBACK, yet open completes and all 40 arrive once") {
+  broker b;
+  auto tls = tls_for(b);
+  asio::io_context io;
+  run(io, [&]() -> asio::awaitable<void> {
+    {
+      device::mqtt_client c(io.get_executor(), tls, options(b, "dev-8"));
+      co_await c.async_open(asio::use_awaitable); // the persistent session now exists
+      co_await c.async_close(asio::use_awaitable);
+    }
+    std::vector<std::string> payloads;
+    for (int i = 0; i < 40; ++i) payloads.push_back("backlog-" + std::to_string(i));
+    b.publish("dev-8", "%24.mid=b", payloads);
+
+    auto o = options(b, "dev-8");
+    o.receive_queue_capacity = 4; // the broker sends all 40 right after CONNACK, then SUBACK
+    device::mqtt_client c(io.get_executor(), tls, o);
+    co_await c.async_open(asio::use_awaitable);
+    for (int i = 0; i < 40; ++i) {
+      auto [ec, m] = co_await receive_within(c, 2000ms);
+      REQUIRE_FALSE(ec);
+      CHECK(m.body == payloads[static_cast<std::size_t>(i)]);
+      co_await c.async_complete(m, asio::use_awaitable);
+    }
+    co_await c.async_close(asio::use_awaitable); // right after the last PUBACKs, held back in one write
+
+    device::mqtt_client after(io.get_executor(), tls, options(b, "dev-8"));
+    co_await after.async_open(asio::use_awaitable);
+    auto [ec, dup] = co_await receive_within(after, 700ms);
+    CHECK(ec == asio::error::timed_out); // every completion reached the broker
     co_await after.async_close(asio::use_awaitable);
   });
 }

@@ -166,7 +166,7 @@ bytes expected(const std::string& which) {
 
 } // namespace
 
-TEST_CASE("proton encodes values; hubwire decodes them to the same values and proton accepts hubwire's encoding") {
+TEST_CASE("proton encodes values, hubwire decodes them to the same values and proton accepts hubwire's encoding") {
   for (const std::string which : {"scalars", "long_strings", "compounds", "described"}) {
     CAPTURE(which);
     const bytes theirs = from_hex(proton().ask("encode " + which));
@@ -235,7 +235,7 @@ TEST_CASE("proton's performative-shaped lists decode to hubwire's performatives"
   CHECK(proton().ask("check performatives_compact " + to_hex(ours)) == "ok");
 }
 
-TEST_CASE("proton messages with every section and property decode; hubwire's re-encoding reads back in proton") {
+TEST_CASE("proton messages with every section and property decode, hubwire's re-encoding reads back in proton") {
   const bytes full = from_hex(proton().ask("message full"));
   message m;
   REQUIRE_FALSE(decode_message(full, m));

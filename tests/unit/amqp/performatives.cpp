@@ -168,7 +168,7 @@ TEST_CASE("every performative survives a frame round trip with every field set")
   CHECK(round_trip(hubwire::amqp::close{}) == hubwire::amqp::close{});
 }
 
-TEST_CASE("fields: defaults decode from null and encode as null; single symbols for multiple fields") {
+TEST_CASE("fields: defaults decode from null and encode as null, single symbols for multiple fields") {
   // begin: remote-channel null, next-outgoing-id 1, incoming-window 2, outgoing-window 3,
   // handle-max null, offered-capabilities a single symbol (not an array)
   const bytes in = b({0x00, 0x53, 0x11, 0xc0, 0x0c, 0x06, 0x40, 0x52, 0x01, 0x52, 0x02, 0x52, 0x03, 0x40, 0xa3, 0x01, 'x'});

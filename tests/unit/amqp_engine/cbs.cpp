@@ -92,7 +92,7 @@ TEST_CASE("cbs: put-token for many audiences, accepted and refused, answered by 
   CHECK(c.client.pending() == 0);
 }
 
-TEST_CASE("cbs: renewal at 80 % of the lifetime minus jitter; retries back off") {
+TEST_CASE("cbs: renewal at 80 % of the lifetime minus jitter, retries back off") {
   cbs_config cfg;
   cfg.max_jitter = std::chrono::seconds(60);
   cbs_pair c(cfg);

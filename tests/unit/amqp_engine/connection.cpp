@@ -26,7 +26,7 @@ connection_config server_cfg() {
 
 } // namespace
 
-TEST_CASE("client without SASL: AMQP header and open go out at once; open negotiated") {
+TEST_CASE("client without SASL: AMQP header and open go out at once, open negotiated") {
   scripted peer(client_cfg());
   peer.start();
   const bytes raw = peer.take_raw();
@@ -366,7 +366,7 @@ TEST_CASE("heartbeats and the idle time-out under virtual time") {
   CHECK(p.e.resume(time_point{} + 8000ms).kind == action::done);
 }
 
-TEST_CASE("close with an error reaches the peer's event; resume() ends both") {
+TEST_CASE("close with an error reaches the peer's event, resume() ends both") {
   pair p(client_cfg(), server_cfg());
   p.pump();
   p.server.close(error_info{"amqp:connection:forced", "maintenance"});

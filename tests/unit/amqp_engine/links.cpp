@@ -422,7 +422,7 @@ TEST_CASE("windows and credit wrap around 2^32") {
   }
 }
 
-TEST_CASE("sending: multi-frame split at the peer's max-frame-size; settle modes") {
+TEST_CASE("sending: multi-frame split at the peer's max-frame-size, settle modes") {
   auto p = opened({}, 512);
   with_session(*p);
   const link_id tx = sender(*p, {.snd_settle_mode = sender_settle_mode::unsettled});

@@ -206,7 +206,7 @@ TEST_CASE("keep-alive follows the version and the Connection field (RFC 9112 9.3
   CHECK(ka("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
 }
 
-TEST_CASE("repeated fields are kept in order; identical Content-Length values are one length") {
+TEST_CASE("repeated fields are kept in order, identical Content-Length values are one length") {
   request_parser p;
   REQUIRE_FALSE(feed(p, "POST / HTTP/1.1\r\nHost: h\r\nAccept: a\r\naccept: b\r\nContent-Length: 2\r\n"
                         "Content-Length: 2, 2\r\n\r\nok"));

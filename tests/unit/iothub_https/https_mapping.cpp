@@ -84,7 +84,7 @@ TEST_CASE("a 200 receive response maps to the model (az CLI fixture headers)") {
   CHECK(m.body == "body");
 }
 
-TEST_CASE("204 means no message; errors map to iothub::errc with retry advice") {
+TEST_CASE("204 means no message, errors map to iothub::errc with retry advice") {
   auto r = hs::parse_receive_response(http::response{.status = 204});
   REQUIRE(r);
   CHECK_FALSE(r->has_value());

@@ -224,7 +224,7 @@ TEST_CASE("session: an inbound QoS 1 message is acknowledged only when the appli
   CHECK(h.s.acknowledge(43, h.s.epoch()) == session_errc::lock_lost); // never received
 }
 
-TEST_CASE("session: QoS 0 messages need no acknowledgement; QoS 2 is refused") {
+TEST_CASE("session: QoS 0 messages need no acknowledgement, QoS 2 is refused") {
   harness h;
   h.open();
   REQUIRE_FALSE(h.feed(publish("devices/dev-1/messages/devicebound/", "q0", 0)));

@@ -33,11 +33,13 @@ struct events {
   std::vector<mqtt::session_event::kind> kinds;
   std::vector<std::string> payloads;
   bool readable = true;
+  bool hold = false;
   void on_event(mqtt::session_event& ev) {
     kinds.push_back(ev.type);
     if (ev.type == mqtt::session_event::kind::message) payloads.emplace_back(ev.message.payload);
   }
   bool can_read() const { return readable; }
+  bool hold_output() const { return hold; }
 };
 
 mqtt::session_options options() {
@@ -143,7 +145,7 @@ TEST_CASE("session_runner: CONNECT out, CONNACK and SUBACK in one byte at a time
   CHECK(result == asio::error::eof);
 }
 
-TEST_CASE("session_runner: backpressure stops reading until may_read(); disconnect ends the run with `closed`") {
+TEST_CASE("session_runner: backpressure stops reading until may_read(), disconnect ends the run with `closed`") {
   running r;
   auto& [io, s, session, runner, ev, result, keep] = r;
   r.run();
@@ -167,6 +169,36 @@ TEST_CASE("session_runner: backpressure stops reading until may_read(); disconne
   CHECK(result == mqtt::session_errc::closed);
   const auto p = packets(s.str(), keep);
   CHECK(std::holds_alternative<mqtt::disconnect>(p.back()));
+}
+
+TEST_CASE("session_runner: output held back by hold_output() goes out in one write when output_queued() releases it") {
+  running r;
+  auto& [io, s, session, runner, ev, result, keep] = r;
+  r.run();
+  r.connect();
+  for (std::uint16_t id = 1; id <= 3; ++id) s.append(publish_qos1(id, "m"));
+  io.poll();
+  REQUIRE(ev.payloads.size() == 3);
+  s.clear();
+  const auto writes = s.write_count();
+
+  ev.hold = true; // the application is completing a burst
+  for (std::uint16_t id = 1; id <= 3; ++id) {
+    REQUIRE_FALSE(session.acknowledge(id, session.epoch()));
+    runner.output_queued();
+    io.poll();
+  }
+  CHECK(s.str().empty());
+  CHECK(s.write_count() == writes);
+
+  ev.hold = false;
+  runner.output_queued();
+  io.poll();
+  CHECK(s.write_count() == writes + 1);
+  const auto p = packets(s.str(), keep);
+  REQUIRE(p.size() == 3);
+  for (std::uint16_t id = 1; id <= 3; ++id) CHECK(std::get<mqtt::puback>(p[id - 1u]).packet_id == id);
+  CHECK(result == asio::error::would_block); // still running
 }
 
 TEST_CASE("session_runner: cancelling the run completes it with operation_aborted") {

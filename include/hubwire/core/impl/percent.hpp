@@ -36,20 +36,20 @@ inline void decode(std::string_view in, std::string& out, std::error_code& ec) {
   ec = {};
   const std::size_t start = out.size();
   out.reserve(start + in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '%') {
-      out += in[i];
-      continue;
-    }
-    const int hi = i + 1 < in.size() ? detail::hex_value(in[i + 1]) : -1;
-    const int lo = i + 2 < in.size() ? detail::hex_value(in[i + 2]) : -1;
+  // Runs without an escape are copied whole: most names and values have none.
+  for (std::size_t i = 0;;) {
+    const std::size_t pct = in.find('%', i);
+    out.append(in, i, pct == std::string_view::npos ? std::string_view::npos : pct - i);
+    if (pct == std::string_view::npos) return;
+    const int hi = pct + 1 < in.size() ? detail::hex_value(in[pct + 1]) : -1;
+    const int lo = pct + 2 < in.size() ? detail::hex_value(in[pct + 2]) : -1;
     if (hi < 0 || lo < 0) {
       out.resize(start);
       ec = errc::percent_bad_escape;
       return;
     }
     out += static_cast<char>(hi * 16 + lo);
-    i += 2;
+    i = pct + 3;
   }
 }
 

@@ -5,6 +5,7 @@
 #include <hubwire/iothub/error.hpp>
 #include <hubwire/iothub/mqtt_topics.hpp>
 #include <hubwire/mqtt/session.hpp>
+#include <hubwire/net/lingering_close.hpp>
 #include <hubwire/net/session_runner.hpp>
 #include <hubwire/net/tls.hpp>
 #include <hubwire/net/variant_stream.hpp>
@@ -73,7 +74,12 @@ struct mqtt_client::state : std::enable_shared_from_this<mqtt_client::state> {
   // The runner's view of the client: where session events go.
   struct events {
     state& s;
-    bool can_read() const noexcept { return s.queue.size() < s.options.receive_queue_capacity; }
+    // Until SUBACK the reader must go on: a persistent session's backlog arrives before
+    // it, and async_open waits for it (the broker's in-flight window bounds the backlog).
+    bool can_read() const noexcept {
+      return s.queue.size() < s.options.receive_queue_capacity || s.current != phase::open;
+    }
+    bool hold_output() noexcept { return s.hold_output(); }
     void on_event(mqtt::session_event& ev) { s.on_event(ev); }
   };
 
@@ -104,6 +110,25 @@ struct mqtt_client::state : std::enable_shared_from_this<mqtt_client::state> {
   std::deque<received> queue;
   std::vector<std::uint16_t> acked; // telemetry packet ids PUBACKed, until their waiter looks
   bool running = false;             // the lifecycle operation is alive
+  int starting = 0;                 // operations initiated whose first step has not run yet
+  int held = 0;                     // operation steps since the writer last took output
+
+  // An application draining a burst completes one message per turn of the event loop;
+  // a write per PUBACK would be a system call per message. So while one of its
+  // operations is on its way (it will likely queue more), output waits, for at most
+  // max_held operation steps, and the PUBACKs go out together.
+  static constexpr int max_held = 16;
+  bool hold_output() noexcept {
+    if (starting == 0 || held >= max_held) {
+      held = 0;
+      return false;
+    }
+    return true;
+  }
+  // After each operation step: the writer's turn, unless another operation follows.
+  void release_output() {
+    if (session.has_output() && (starting == 0 || ++held >= max_held)) runner.output_queued();
+  }
 
   void notify() {
     signal.cancel();
@@ -238,11 +263,15 @@ struct mqtt_client::state : std::enable_shared_from_this<mqtt_client::state> {
     signal.cancel();
   }
 
+  // How long a closing connection waits for the broker to close its side.
+  static constexpr clock::duration max_linger = std::chrono::seconds(2);
+
   // Connect, run, reconnect: alive from async_open until the client is closed or the
   // retry policy gives up.
   struct lifecycle_op : asio::coroutine {
     std::shared_ptr<state> s;
     detail::tcp::resolver::results_type endpoints{};
+    std::error_code ended{}; // why the last connection ended
 
     template <class Self>
     void operator()(Self& self, std::error_code ec, detail::tcp::resolver::results_type r) {
@@ -285,6 +314,13 @@ struct mqtt_client::state : std::enable_shared_from_this<mqtt_client::state> {
           if (!ec) {
             ASIO_CORO_YIELD st.runner.async_run(st.events_, std::move(self));
           }
+          ended = ec;
+          if ((ended == mqtt::session_errc::closed || ended == mqtt::session_errc::renewal_due) && st.stream.socket()) {
+            // DISCONNECT is out, PUBACKs before it perhaps not yet read by the broker.
+            ASIO_CORO_YIELD net::async_lingering_close(
+                *st.stream.socket(), std::min<clock::duration>(st.options.response_timeout, max_linger), std::move(self));
+          }
+          ec = ended;
           st.stream.close();
           st.session.connection_lost();
           if (st.current == phase::closing || ec == mqtt::session_errc::closed) {
@@ -346,20 +382,28 @@ struct wait_op {
   std::shared_ptr<mqtt_client::state> s;
   Check check;
   Aborted aborted;
-  bool started = false;
+  enum { initiating, posted, waiting } step = initiating;
 
   template <class Self>
   void operator()(Self& self, std::error_code = {}) {
-    if (!started) {
-      // Never complete inside the initiating function.
-      started = true;
+    if (step == initiating) {
+      // Never complete inside the initiating function. Until the posted step runs, the
+      // writer may hold output back: this operation will likely add to it.
+      step = posted;
+      ++s->starting;
       return asio::post(s->executor, std::move(self));
+    }
+    // Alive to the end of this step: held by `self`, or by the wait `self` moved into.
+    mqtt_client::state& st = *s;
+    if (step == posted) {
+      step = waiting;
+      --st.starting;
     }
     // Cancelled first: a cancelled receive must leave its message in the queue for the
     // next one (with_timeout discards what a losing operation completes with).
-    if (self.get_cancellation_state().cancelled() != asio::cancellation_type::none) return aborted(self);
-    if (check(self)) return;
-    s->signal.async_wait(std::move(self));
+    if (self.get_cancellation_state().cancelled() != asio::cancellation_type::none) aborted(self);
+    else if (!check(self)) st.signal.async_wait(std::move(self));
+    st.release_output();
   }
 };
 
@@ -449,8 +493,6 @@ auto mqtt_client::async_complete(const iothub::c2d_message& m, Token&& token) {
           ec = s->current == state::phase::idle ? std::error_code(mqtt::session_errc::not_connected) : s->final_error;
         } else if (s->session.acknowledge(id, epoch)) {
           ec = iothub::errc::device_message_lock_lost;
-        } else {
-          s->runner.output_queued();
         }
         self.complete(ec);
         return true;
@@ -502,7 +544,6 @@ auto mqtt_client::async_send_telemetry(const iothub::c2d_message& m, Token&& tok
           if (e == mqtt::session_errc::inflight_full) return false; // wait for a PUBACK to make room
           if (e) return self.complete(e), true;
           std::erase(s->acked, p->id); // an id a cancelled send left behind
-          s->runner.output_queued();
           return false;
         }
         const auto it = std::find(s->acked.begin(), s->acked.end(), p->id);

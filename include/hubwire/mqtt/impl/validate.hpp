@@ -15,7 +15,9 @@ inline std::error_code check_string(std::string_view s) noexcept {
 inline std::error_code check_topic_name(std::string_view topic) noexcept {
   if (auto ec = check_string(topic)) return ec;
   if (topic.empty()) return errc::empty_topic;
-  if (topic.find_first_of("+#") != std::string_view::npos) return errc::wildcard_in_topic_name;
+  // One pass: find_first_of would search the two wildcards once per character.
+  for (const char c : topic)
+    if (c == '+' || c == '#') return errc::wildcard_in_topic_name;
   return {};
 }
 

@@ -87,8 +87,10 @@ struct session_runner<Stream, Session>::read_op {
 };
 
 template <class Stream, class Session>
+template <class Events>
 struct session_runner<Stream, Session>::write_op {
   session_runner& r;
+  Events& events;
   enum { idle, writing } state = idle;
 
   template <class Self>
@@ -99,7 +101,9 @@ struct session_runner<Stream, Session>::write_op {
       if (ec) return self.complete(ec);
     }
     if (detail::cancelled(self)) return self.complete(asio::error::operation_aborted);
-    const core::bytes_view out = r.session_.begin_write();
+    // Held output waits like no output: whoever holds it calls output_queued() later.
+    const core::bytes_view out =
+        r.session_.has_output() && events.hold_output() ? core::bytes_view{} : r.session_.begin_write();
     if (out.empty()) {
       state = idle;
       return r.write_wake_.async_wait(std::move(self));
@@ -143,7 +147,8 @@ auto session_runner<Stream, Session>::async_run(Events& events, Token&& token) {
         armed_ = clock::time_point::max();
         auto reader = asio::async_compose<decltype(deferred), void(std::error_code)>(
             read_op<Events>{*this, events}, deferred, stream_);
-        auto writer = asio::async_compose<decltype(deferred), void(std::error_code)>(write_op{*this}, deferred, stream_);
+        auto writer = asio::async_compose<decltype(deferred), void(std::error_code)>(write_op<Events>{*this, events},
+                                                                                     deferred, stream_);
         auto ticker = asio::async_compose<decltype(deferred), void(std::error_code)>(tick_op{*this}, deferred, stream_);
         asio::experimental::make_parallel_group(std::move(reader), std::move(writer), std::move(ticker))
             .async_wait(asio::experimental::wait_for_one(),

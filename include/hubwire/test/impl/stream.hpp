@@ -21,6 +21,7 @@ struct stream::state {
   bool connected = false;
   std::size_t read_limit = std::numeric_limits<std::size_t>::max();
   std::size_t write_limit = std::numeric_limits<std::size_t>::max();
+  std::size_t writes = 0;
   std::unique_ptr<pending_read> reader;
   std::weak_ptr<state> peer;
 
@@ -120,6 +121,7 @@ inline void stream::close() {
 inline std::string_view stream::str() const noexcept { return s_->output; }
 inline void stream::clear() noexcept { s_->output.clear(); }
 inline std::size_t stream::pending_input() const noexcept { return s_->input.size(); }
+inline std::size_t stream::write_count() const noexcept { return s_->writes; }
 inline void stream::read_size(std::size_t n) noexcept { s_->read_limit = std::max<std::size_t>(n, 1); }
 inline void stream::write_size(std::size_t n) noexcept { s_->write_limit = std::max<std::size_t>(n, 1); }
 
@@ -155,6 +157,7 @@ auto stream::async_write_some(const ConstBuffers& buffers, Token&& token) {
         auto peer = s_->peer.lock();
         if (s_->closed || (s_->connected && (!peer || peer->closed)))
           return detail::post_completion(ex_, std::move(handler), std::error_code(asio::error::broken_pipe), std::size_t{0});
+        ++s_->writes;
         std::string chunk(std::min(asio::buffer_size(b), s_->write_limit), '\0');
         const std::size_t n = asio::buffer_copy(asio::buffer(chunk), b);
         if (peer) {
