@@ -282,6 +282,46 @@ TEST_CASE("mqtt_client: a backlog larger than the receive queue arrives before S
   });
 }
 
+TEST_CASE("mqtt_client: handlers chained from handlers never run inside their initiating function") {
+  broker b;
+  auto tls = tls_for(b);
+  asio::io_context io;
+  device::mqtt_client c(io.get_executor(), tls, options(b, "dev-7"));
+  std::vector<std::string> payloads;
+  for (int i = 0; i < 50; ++i) payloads.push_back("chain-" + std::to_string(i));
+  int completed = 0, inline_calls = 0;
+  std::error_code failure;
+  // receive -> complete -> receive ..., each initiated from the previous one's handler:
+  // the client runs these steps itself, without a trip through the event loop, yet a
+  // handler may only run once the function that initiated it has returned.
+  std::function<void()> next = [&] {
+    auto returned = std::make_shared<bool>(false);
+    c.async_receive([&, returned](std::error_code ec, iothub::c2d_message m) {
+      if (!*returned) ++inline_calls;
+      if (ec) return void(failure = ec);
+      CHECK(m.body == payloads[static_cast<std::size_t>(completed)]);
+      auto done = std::make_shared<bool>(false);
+      c.async_complete(m, [&, done](std::error_code e) {
+        if (!*done) ++inline_calls;
+        if (e) return void(failure = e);
+        if (++completed < 50) next();
+        else c.async_close([](std::error_code) {});
+      });
+      *done = true;
+    });
+    *returned = true;
+  };
+  c.async_open([&](std::error_code ec) {
+    REQUIRE_FALSE(ec);
+    b.publish("dev-7", "%24.mid=c", payloads);
+    next();
+  });
+  io.run_for(20s);
+  CHECK_FALSE(failure);
+  CHECK(completed == 50);
+  CHECK(inline_calls == 0);
+}
+
 TEST_CASE("mqtt_client: keep-alive holds an idle connection and detects a peer that went silent") {
   broker b;
   auto tls = tls_for(b);

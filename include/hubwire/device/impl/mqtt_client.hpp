@@ -21,6 +21,7 @@
 
 #include <charconv>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <random>
 #include <vector>
@@ -38,6 +39,14 @@ inline bool is_permanent_failure(std::error_code ec) noexcept {
 }
 
 namespace detail {
+
+// An operation's first step, initiated while another step of the client was running:
+// the running step runs it when it is done (see state::run_deferred).
+struct deferred_step {
+  virtual ~deferred_step() = default;
+  virtual void run() = 0;    // here and now
+  virtual void repost() = 0; // through the executor, as if never deferred
+};
 
 using tcp = asio::ip::tcp;
 using tls_stream = asio::ssl::stream<tcp::socket>;
@@ -128,6 +137,36 @@ struct mqtt_client::state : std::enable_shared_from_this<mqtt_client::state> {
   // After each operation step: the writer's turn, unless another operation follows.
   void release_output() {
     if (session.has_output() && (starting == 0 || ++held >= max_held)) runner.output_queued();
+  }
+
+  // An operation must not complete inside its initiating function, so its first step
+  // is posted: a turn of the event loop, and so a reactor poll (a system call), for
+  // every receive and every complete. When the operation is initiated from inside one
+  // of the client's own steps (a coroutine that completes one message and receives the
+  // next), the step instead runs right after the initiating step returns, from the
+  // step that was running: the initiating function has returned by then, as Asio
+  // requires, and the executor is the same. At most max_inline_steps run so; the rest
+  // are posted, so the reader, the writer and everything else on the executor get
+  // their turn.
+  static constexpr int max_inline_steps = 32;
+  std::deque<std::unique_ptr<detail::deferred_step>> deferred;
+  bool in_step = false; // one of the client's operation steps is running
+
+  // By the outermost running step, when it is done.
+  void run_deferred() {
+    for (int budget = max_inline_steps; budget > 0 && !deferred.empty(); --budget) {
+      auto d = std::move(deferred.front());
+      deferred.pop_front();
+      d->run();
+    }
+  }
+  // When the outermost step ends, normally or by an exception from a completion
+  // handler: what did not run is posted, so nothing waits here without a step running.
+  void end_step() {
+    in_step = false;
+    auto rest = std::move(deferred);
+    deferred.clear();
+    for (auto& d : rest) d->repost();
   }
 
   void notify() {
@@ -377,6 +416,15 @@ namespace detail {
 
 // Waits on the client's signal until `check(self)` completes the operation (and returns
 // true). Per-operation cancellation completes it through `aborted(self)`.
+template <class Self>
+struct deferred_self final : deferred_step {
+  Self self;
+  mqtt_client::executor_type executor;
+  deferred_self(Self&& s, mqtt_client::executor_type ex) : self(std::move(s)), executor(std::move(ex)) {}
+  void run() override { self(); }
+  void repost() override { asio::post(executor, std::move(self)); }
+};
+
 template <class Check, class Aborted>
 struct wait_op {
   std::shared_ptr<mqtt_client::state> s;
@@ -384,17 +432,39 @@ struct wait_op {
   Aborted aborted;
   enum { initiating, posted, waiting } step = initiating;
 
+  // Only then may a step run inline from another: a handler bound elsewhere (a strand,
+  // use_future's promise executor) goes through its executor.
+  template <class Self>
+  bool runs_on_client_executor(const Self& self) const {
+    const auto ex = asio::get_associated_executor(self, s->executor);
+    if constexpr (std::is_same_v<std::decay_t<decltype(ex)>, mqtt_client::executor_type>) return ex == s->executor;
+    else return false;
+  }
+
   template <class Self>
   void operator()(Self& self, std::error_code = {}) {
     if (step == initiating) {
-      // Never complete inside the initiating function. Until the posted step runs, the
+      // Never complete inside the initiating function. Until the first step runs, the
       // writer may hold output back: this operation will likely add to it.
       step = posted;
       ++s->starting;
+      if (s->in_step && runs_on_client_executor(self)) {
+        auto ex = s->executor;
+        auto& q = s->deferred;
+        q.push_back(std::make_unique<deferred_self<Self>>(std::move(self), std::move(ex)));
+        return;
+      }
       return asio::post(s->executor, std::move(self));
     }
     // Alive to the end of this step: held by `self`, or by the wait `self` moved into.
     mqtt_client::state& st = *s;
+    const bool outermost = !std::exchange(st.in_step, true);
+    struct step_end {
+      mqtt_client::state* st;
+      ~step_end() {
+        if (st) st->end_step();
+      }
+    } end{outermost ? &st : nullptr};
     if (step == posted) {
       step = waiting;
       --st.starting;
@@ -404,6 +474,7 @@ struct wait_op {
     if (self.get_cancellation_state().cancelled() != asio::cancellation_type::none) aborted(self);
     else if (!check(self)) st.signal.async_wait(std::move(self));
     st.release_output();
+    if (outermost) st.run_deferred();
   }
 };
 
