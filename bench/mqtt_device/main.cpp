@@ -89,7 +89,7 @@ void create_session(asio::ssl::context& tls, const std::string& device, std::uin
 }
 
 figures drain_hubwire(asio::ssl::context& tls, std::uint16_t port) {
-  asio::io_context io(std::getenv("HW_HINT") ? std::atoi(std::getenv("HW_HINT")) : -1);
+  asio::io_context io;
   device::mqtt_client c(io.get_executor(), tls, options("dev-hw", port, device::mqtt_transport::tcp));
   figures f;
   const double w0 = wall_seconds(), c0 = cpu_seconds();

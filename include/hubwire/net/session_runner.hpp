@@ -10,7 +10,8 @@
 //           `events.can_read()` is false (a full receive queue: backpressure reaches the
 //           broker instead of memory growing without bound)
 //   writer  takes session.begin_write() and writes it; there is only ever one write
-//           outstanding, and what the session queued meanwhile goes out next, in order
+//           outstanding, and what the session queued meanwhile goes out next, in order;
+//           output waits while `events.hold_output()` says more is about to join it
 //   ticker  sleeps until session.next_deadline() and calls session.on_timer(now)
 //
 // The session concept (mqtt::client_session models it):
