@@ -24,6 +24,7 @@ namespace {
 struct connection {
   asio::io_context io;
   tcp::socket client{io}, server{io};
+  asio::steady_timer timer{io};
 
   explicit connection(std::size_t unread = 100) {
     tcp::acceptor a(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
@@ -69,7 +70,7 @@ TEST_CASE("lingering close: a late reader gets every byte and a clean end, and t
   clock_type::time_point done_at{};
   asio::async_write(c.client, asio::buffer(payload), [&](std::error_code ec, std::size_t) {
     REQUIRE_FALSE(ec);
-    hubwire::net::async_lingering_close(c.client, 2s, [&](std::error_code e) {
+    hubwire::net::async_lingering_close(c.client, c.timer, 2s, [&](std::error_code e) {
       closed = e;
       done_at = clock_type::now();
     });
@@ -100,7 +101,7 @@ TEST_CASE("lingering close: a peer that never closes costs the timeout, then the
   late_reader peer(c.server, 0ms, /*close=*/false); // reads, but never closes its side
   std::error_code closed;
   const auto start = clock_type::now();
-  hubwire::net::async_lingering_close(c.client, 200ms, [&](std::error_code e) { closed = e; });
+  hubwire::net::async_lingering_close(c.client, c.timer, 200ms, [&](std::error_code e) { closed = e; });
   c.io.run_for(3s);
   CHECK(closed == asio::error::timed_out);
   CHECK(clock_type::now() - start >= 200ms);

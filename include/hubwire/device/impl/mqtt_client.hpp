@@ -356,8 +356,9 @@ struct mqtt_client::state : std::enable_shared_from_this<mqtt_client::state> {
           ended = ec;
           if ((ended == mqtt::session_errc::closed || ended == mqtt::session_errc::renewal_due) && st.stream.socket()) {
             // DISCONNECT is out, PUBACKs before it perhaps not yet read by the broker.
-            ASIO_CORO_YIELD net::async_lingering_close(
-                *st.stream.socket(), std::min<clock::duration>(st.options.response_timeout, max_linger), std::move(self));
+            ASIO_CORO_YIELD net::async_lingering_close(*st.stream.socket(), st.close_timer,
+                                                       std::min<clock::duration>(st.options.response_timeout, max_linger),
+                                                       std::move(self));
           }
           ec = ended;
           st.stream.close();
