@@ -12,6 +12,8 @@
 // Completes with void(std::error_code): success when the peer closed within the time,
 // asio::error::timed_out when it did not (the socket is closed either way).
 
+#include <hubwire/net/asio_compat.hpp> // before Asio: one allocation scheme in every TU
+
 #include <asio/compose.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
