@@ -182,44 +182,78 @@ inline std::uint64_t body_code(body_kind k) noexcept {
 
 } // namespace detail
 
-// Sized first, then written in one step into room made once; each part's size is
-// computed once and handed to its writer.
+namespace detail {
+
+// Every part's size, computed once by encoded_size and handed to its writer.
+struct message_layout {
+  static constexpr std::size_t section_descriptor = 3; // 0x00 0x53 code
+  list_extent header{};
+  list_extent properties{};
+  std::size_t map_sizes[4] = {}; // delivery-annotations, message-annotations, application-properties, footer
+  bool body_compact = false;
+  std::size_t total = 0;
+
+  explicit message_layout(const message& m) noexcept {
+    if (m.header) {
+      header = composite_extent(*m.header);
+      total += composite_size<message_header>(header);
+    }
+    if (m.properties) {
+      properties = composite_extent(*m.properties);
+      total += composite_size<message_properties>(properties);
+    }
+    const value* maps[4] = {&m.delivery_annotations, &m.message_annotations, &m.application_properties, &m.footer};
+    for (int i = 0; i < 4; ++i)
+      if (!maps[i]->is_null()) total += section_descriptor + (map_sizes[i] = value_codec::size(*maps[i]));
+    body_compact = body_is_compact(m.body);
+    if (body_compact) total += m.body.sections.size();
+    else if (m.body.kind != body_kind::none) {
+      message_body::reader r(m.body);
+      value v;
+      while (r.next(v)) total += section_descriptor + value_codec::size(v);
+    }
+  }
+
+  // Writes exactly `total` bytes at `p`.
+  void write(std::uint8_t* p, const message& m) const noexcept {
+    auto map_section = [&](int i, const value& v, std::uint64_t c) {
+      if (!v.is_null()) p = value_codec::write(write_descriptor(p, c), v, map_sizes[i]);
+    };
+    if (m.header) p = write_composite(p, *m.header, header);
+    map_section(0, m.delivery_annotations, section::delivery_annotations);
+    map_section(1, m.message_annotations, section::message_annotations);
+    if (m.properties) p = write_composite(p, *m.properties, properties);
+    map_section(2, m.application_properties, section::application_properties);
+    if (body_compact) p = put_raw(p, m.body.sections);
+    else if (m.body.kind != body_kind::none) {
+      message_body::reader r(m.body);
+      value v;
+      while (r.next(v)) p = value_codec::write(write_descriptor(p, body_code(m.body.kind)), v);
+    }
+    map_section(3, m.footer, section::footer);
+  }
+};
+
+} // namespace detail
+
+inline std::size_t encoded_size(const message& m) noexcept { return detail::message_layout(m).total; }
+
+inline std::size_t encode_message(const message& m, core::mutable_bytes out, std::error_code& ec) noexcept {
+  ec.clear();
+  const detail::message_layout l(m);
+  if (out.size() < l.total) {
+    ec = errc::buffer_too_small;
+    return l.total;
+  }
+  l.write(out.data(), m);
+  return l.total;
+}
+
 inline void encode_message(std::vector<std::uint8_t>& out, const message& m) {
-  using namespace detail;
-  constexpr std::size_t section_descriptor = 3; // 0x00 0x53 code
-  const list_extent header = m.header ? composite_extent(*m.header) : list_extent{};
-  const list_extent properties = m.properties ? composite_extent(*m.properties) : list_extent{};
-  const value* maps[4] = {&m.delivery_annotations, &m.message_annotations, &m.application_properties, &m.footer};
-  std::size_t map_sizes[4] = {};
-  std::size_t n = (m.header ? composite_size<message_header>(header) : 0) +
-                  (m.properties ? composite_size<message_properties>(properties) : 0);
-  for (int i = 0; i < 4; ++i)
-    if (!maps[i]->is_null()) n += section_descriptor + (map_sizes[i] = value_codec::size(*maps[i]));
-  const bool body_compact = body_is_compact(m.body);
-  if (body_compact) n += m.body.sections.size();
-  else if (m.body.kind != body_kind::none) {
-    message_body::reader r(m.body);
-    value v;
-    while (r.next(v)) n += section_descriptor + value_codec::size(v);
-  }
+  const detail::message_layout l(m);
   const std::size_t at = out.size();
-  out.resize(at + n);
-  std::uint8_t* p = out.data() + at;
-  auto map_section = [&](int i, std::uint64_t c) {
-    if (!maps[i]->is_null()) p = value_codec::write(write_descriptor(p, c), *maps[i], map_sizes[i]);
-  };
-  if (m.header) p = write_composite(p, *m.header, header);
-  map_section(0, section::delivery_annotations);
-  map_section(1, section::message_annotations);
-  if (m.properties) p = write_composite(p, *m.properties, properties);
-  map_section(2, section::application_properties);
-  if (body_compact) p = put_raw(p, m.body.sections);
-  else if (m.body.kind != body_kind::none) {
-    message_body::reader r(m.body);
-    value v;
-    while (r.next(v)) p = value_codec::write(write_descriptor(p, body_code(m.body.kind)), v);
-  }
-  map_section(3, section::footer);
+  out.resize(at + l.total);
+  l.write(out.data() + at, m);
 }
 
 inline message_body make_data_body(std::vector<std::uint8_t>& storage, bytes_view payload) {
