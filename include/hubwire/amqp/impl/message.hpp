@@ -202,9 +202,10 @@ struct message_layout {
       properties = composite_extent(*m.properties);
       total += composite_size<message_properties>(properties);
     }
-    const value* maps[4] = {&m.delivery_annotations, &m.message_annotations, &m.application_properties, &m.footer};
-    for (int i = 0; i < 4; ++i)
-      if (!maps[i]->is_null()) total += section_descriptor + (map_sizes[i] = value_codec::size(*maps[i]));
+    map(0, m.delivery_annotations);
+    map(1, m.message_annotations);
+    map(2, m.application_properties);
+    map(3, m.footer);
     body_compact = body_is_compact(m.body);
     if (body_compact) total += m.body.sections.size();
     else if (m.body.kind != body_kind::none) {
@@ -212,6 +213,10 @@ struct message_layout {
       value v;
       while (r.next(v)) total += section_descriptor + value_codec::size(v);
     }
+  }
+
+  void map(int i, const value& v) noexcept {
+    if (!v.is_null()) total += section_descriptor + (map_sizes[i] = value_codec::size(v));
   }
 
   // Writes exactly `total` bytes at `p`.
