@@ -208,15 +208,18 @@ inline HUBWIRE_AMQP_INLINE fast_read read_fast(std::uint8_t c, core::byte_reader
   }
 }
 
-// Reads a list's elements into a struct's fields in order.
+// Reads a list's elements into a struct's fields in order. Every field is assigned,
+// null and absent ones their default, so a struct can be decoded into again without
+// being reset first.
 class field_reader {
 public:
   field_reader(const value& list, const decode_limits& lim, std::error_code& ec, std::size_t depth) noexcept
       : in_(list.bytes()), left_(list.count()), lim_(lim), ec_(ec), depth_(depth) {}
 
-  template <class... F>
-  void operator()(F&&... f) {
-    (one(f), ...);
+  // Field `f`, whose default is `d`.
+  template <class F, class D>
+  HUBWIRE_AMQP_INLINE void one(F&& f, const D& d) {
+    read(field_ref(f), field_ref(d), is_mandatory<std::remove_cvref_t<F>>::value);
   }
   bool done() {
     if (!ec_ && left_ > 0) ec_ = errc::too_many_fields;
@@ -225,16 +228,12 @@ public:
   }
 
 private:
-  template <class F>
-  HUBWIRE_AMQP_INLINE void one(F& f) {
-    read(field_ref(f), is_mandatory<F>::value);
-  }
-
   template <class T>
-  HUBWIRE_AMQP_INLINE void read(T& f, bool mandatory) {
+  HUBWIRE_AMQP_INLINE void read(T& f, const T& d, bool mandatory) {
     if (ec_) return;
     if (left_ == 0) {
       if (mandatory) ec_ = errc::missing_field;
+      f = d;
       return;
     }
     --left_;
@@ -245,6 +244,7 @@ private:
     if (c == code::null) {
       in_.skip(1);
       if (mandatory) ec_ = errc::missing_field;
+      f = d;
       return;
     }
     if constexpr (is_optional<T>::value) present(c, f.emplace());
@@ -412,13 +412,15 @@ std::uint8_t* write_field(std::uint8_t* p, const T& x) noexcept {
   else static_assert(sizeof(T) == 0, "no AMQP mapping for this field type");
 }
 
-// A composite's fields from the list it was described with, into a default `out`
-// (fields absent from the list keep their defaults).
+// A composite's fields from the list it was described with; fields null or absent
+// from the list get their defaults, so `out` need not be a default one.
 template <composite T>
 bool read_fields(const value& list, T& out, const decode_limits& lim, std::error_code& ec, std::size_t depth) {
   if (list.type() != kind::list) return ec = errc::unexpected_type, false;
   field_reader r(list, lim, ec, depth);
-  T::fields(out, r);
+  T::fields(out, [&](auto&&... f) HUBWIRE_AMQP_INLINE {
+    T::fields(defaults<T>(), [&](const auto&... d) HUBWIRE_AMQP_INLINE { (r.one(f, d), ...); });
+  });
   return r.done();
 }
 

@@ -114,7 +114,9 @@ struct message {
   friend bool operator==(const message&, const message&) = default;
 };
 
-// Decodes a whole message (all transfer payloads of one delivery, joined).
+// Decodes a whole message (all transfer payloads of one delivery, joined). Every part
+// of `out` is assigned, so one message can be decoded into again and again (cheaper
+// than a fresh one each time); after an error `out` is unspecified until the next decode.
 std::error_code decode_message(bytes_view in, message& out, const decode_limits& lim = {});
 
 // The bytes encode_message writes for `m`: its sections, each re-encoded compactly.
