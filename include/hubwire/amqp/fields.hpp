@@ -196,6 +196,10 @@ inline HUBWIRE_AMQP_INLINE fast_read read_fast(std::uint8_t c, core::byte_reader
     [&]<class... A>(std::variant<A...>*) {
       auto one = [&]<class X>(X*) {
         if (r != fast_read::other) return;
+        if (X* held = std::get_if<X>(&out)) { // a reused struct: read in place
+          r = read_fast(c, in, *held, ec);
+          return;
+        }
         X x{};
         r = read_fast(c, in, x, ec);
         if (r == fast_read::done) out = x;
@@ -247,7 +251,8 @@ private:
       f = d;
       return;
     }
-    if constexpr (is_optional<T>::value) present(c, f.emplace());
+    // A present optional is read into as it is: every reader assigns the whole value.
+    if constexpr (is_optional<T>::value) present(c, f ? *f : f.emplace());
     else present(c, f);
   }
 

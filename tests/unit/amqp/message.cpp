@@ -226,6 +226,22 @@ TEST_CASE("decoding into a reused message leaves nothing of the previous one") {
     REQUIRE_FALSE(decode_message(*next, fresh));
     CHECK(reused == fresh);
   }
+  // Properties over properties: each field, variant alternative included, is the new one's.
+  const bytes props_to = b({0x00, 0x53, 0x73, 0xc0, 0x0a, 0x03, 0xa1, 0x02, 'i', 'd', 0x40, 0xa1, 0x02, 't', 'o'});
+  const bytes props_ulong = b({0x00, 0x53, 0x73, 0xc0, 0x03, 0x01, 0x53, 0x07}); // message-id smallulong 7
+  const bytes props_uuid = join({b({0x00, 0x53, 0x73, 0xc0, 0x12, 0x01, 0x98}), bytes(16, 0x5a)});
+  const bytes props_null = b({0x00, 0x53, 0x73, 0xc0, 0x04, 0x03, 0x40, 0x40, 0x40});
+  message prev;
+  for (const bytes* next : {&props_to, &props_ulong, &props_uuid, &props_to, &props_null, &props_s}) {
+    REQUIRE_FALSE(decode_message(*next, prev));
+    message fresh;
+    REQUIRE_FALSE(decode_message(*next, fresh));
+    CHECK(prev == fresh);
+  }
+  REQUIRE_FALSE(decode_message(props_ulong, prev));
+  CHECK(std::get<std::uint64_t>(*prev.properties->message_id) == 7);
+  CHECK_FALSE(prev.properties->to);
+
   // A failed decode, then a good one: still only the good one's sections.
   message reused;
   REQUIRE_FALSE(decode_message(every, reused));

@@ -172,7 +172,7 @@ inline std::error_code decode_message(bytes_view in, message& out, const decode_
   out.body.kind = body;
   out.body.count = body_count;
   out.body.sections = body_begin ? bytes_view(body_begin, static_cast<std::size_t>(body_end - body_begin)) : bytes_view{};
-  return {};
+  return ec; // clear: no second error_code (its constructor is a call into libstdc++)
 }
 
 namespace detail {
