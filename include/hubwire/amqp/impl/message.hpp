@@ -83,7 +83,7 @@ inline std::uint64_t read_section(core::byte_reader& in, Slot&& slot, const deco
     in.skip(4);
     value_decoder d(lim, ec);
     d.shallow();
-    if (!d.read_body(at[3], in, slot(at[2]), 1)) return 0;
+    if (!d.read_section_body(at[3], in, slot(at[2]))) return 0;
     return at[2];
   }
   value s;
