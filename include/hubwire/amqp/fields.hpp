@@ -126,7 +126,7 @@ inline bool read_variable(core::byte_reader& in, bytes_view& b) noexcept {
 template <class T>
 inline HUBWIRE_AMQP_INLINE fast_read read_fast(std::uint8_t c, core::byte_reader& in, T& out, std::error_code& ec) noexcept {
   auto truncated = [&] { ec = errc::truncated; return fast_read::failed; };
-  auto number = [&]<class U>(U& x, std::size_t width) {
+  auto number = [&]<class U>(U& x, std::size_t width) HUBWIRE_AMQP_INLINE {
     in.skip(1);
     if (width == 0) x = 0;
     else if (width == 1) {
@@ -136,7 +136,7 @@ inline HUBWIRE_AMQP_INLINE fast_read read_fast(std::uint8_t c, core::byte_reader
     } else if (!in.read(x)) return truncated();
     return fast_read::done;
   };
-  auto text = [&](bytes_view& b) {
+  auto text = [&](bytes_view& b) HUBWIRE_AMQP_INLINE {
     in.skip(1);
     if (!((c & 0xf0) == 0xa0 ? read_variable<std::uint8_t>(in, b) : read_variable<std::uint32_t>(in, b)))
       return truncated();
@@ -193,8 +193,8 @@ inline HUBWIRE_AMQP_INLINE fast_read read_fast(std::uint8_t c, core::byte_reader
   } else if constexpr (is_variant<T>::value && !holds_composites<T>()) {
     // The first alternative whose encodings include `c`.
     fast_read r = fast_read::other;
-    [&]<class... A>(std::variant<A...>*) {
-      auto one = [&]<class X>(X*) {
+    [&]<class... A>(std::variant<A...>*) HUBWIRE_AMQP_INLINE {
+      auto one = [&]<class X>(X*) HUBWIRE_AMQP_INLINE {
         if (r != fast_read::other) return;
         if (X* held = std::get_if<X>(&out)) { // a reused struct: read in place
           r = read_fast(c, in, *held, ec);
