@@ -382,7 +382,7 @@ std::size_t field_size(const T& x) noexcept {
     return compound_size(false, x.size(), symbol_array_rest(x, small));
   } else if constexpr (is_optional<T>::value) return x ? field_size(*x) : 1;
   else if constexpr (composite<T>) return composite_size(x);
-  else if constexpr (is_variant<T>::value) return std::visit([](const auto& a) { return field_size(a); }, x);
+  else if constexpr (is_variant<T>::value) return std::visit([](const auto& a) HUBWIRE_AMQP_INLINE { return field_size(a); }, x);
   else static_assert(sizeof(T) == 0, "no AMQP mapping for this field type");
 }
 
@@ -413,7 +413,7 @@ std::uint8_t* write_field(std::uint8_t* p, const T& x) noexcept {
     return p;
   } else if constexpr (is_optional<T>::value) return x ? write_field(p, *x) : put_u8(p, code::null);
   else if constexpr (composite<T>) return write_composite(p, x);
-  else if constexpr (is_variant<T>::value) return std::visit([&](const auto& a) { return write_field(p, a); }, x);
+  else if constexpr (is_variant<T>::value) return std::visit([&](const auto& a) HUBWIRE_AMQP_INLINE { return write_field(p, a); }, x);
   else static_assert(sizeof(T) == 0, "no AMQP mapping for this field type");
 }
 
