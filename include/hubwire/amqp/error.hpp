@@ -36,6 +36,7 @@ enum class errc {
   empty_frame,             // an AMQP frame with no performative where one is required
   message_too_large,       // a delivery's payloads exceed the assembler's limit
   delivery_aborted,        // the sender aborted the delivery; its payload is discarded
+  buffer_too_small,        // the caller's buffer cannot hold the encoding
 };
 
 constexpr const char* category_name(errc) noexcept { return "hubwire.amqp"; }
@@ -70,6 +71,7 @@ inline const char* describe(errc e) noexcept {
     case errc::empty_frame: return "amqp: frame has no performative";
     case errc::message_too_large: return "amqp: message larger than the limit";
     case errc::delivery_aborted: return "amqp: delivery aborted by the sender";
+    case errc::buffer_too_small: return "amqp: buffer too small for the encoding";
   }
   return "hubwire.amqp: unknown error";
 }

@@ -55,26 +55,27 @@ constexpr mandatory_field<T> mandatory(T& f) noexcept {
   return {f};
 }
 
+// fields() and the per-field lambdas are small and called once each; without this g++
+// -O2 keeps some of them out of line (a 13-field composite passes 13 references through
+// the stack), which costs more than the fields they handle.
+#if defined(__GNUC__)
+#define HUBWIRE_AMQP_INLINE __attribute__((always_inline))
+#else
+#define HUBWIRE_AMQP_INLINE
+#endif
+
 // Declares a composite inside its struct (see the top of this header). `s` names the
 // struct's instance in the field list.
 #define HUBWIRE_AMQP_COMPOSITE(type, code, symbolic, ...)                     \
   static constexpr std::uint64_t descriptor = code;                           \
   static constexpr std::string_view name = symbolic;                          \
   template <class Self, class Visit>                                          \
-  static decltype(auto) fields([[maybe_unused]] Self& s, Visit&& visit) {          \
+  HUBWIRE_AMQP_INLINE static decltype(auto) fields([[maybe_unused]] Self& s, Visit&& visit) { \
     return visit(__VA_ARGS__);                                                \
   }                                                                           \
   friend bool operator==(const type&, const type&) = default
 
 namespace detail {
-
-// The per-field lambdas below are small and called once each; without this g++ -O2
-// keeps some of them out of line, which costs more than the fields they handle.
-#if defined(__GNUC__)
-#define HUBWIRE_AMQP_INLINE __attribute__((always_inline))
-#else
-#define HUBWIRE_AMQP_INLINE
-#endif
 
 template <class T> struct is_optional : std::false_type {};
 template <class T> struct is_optional<std::optional<T>> : std::true_type {};
@@ -125,7 +126,7 @@ inline bool read_variable(core::byte_reader& in, bytes_view& b) noexcept {
 template <class T>
 inline HUBWIRE_AMQP_INLINE fast_read read_fast(std::uint8_t c, core::byte_reader& in, T& out, std::error_code& ec) noexcept {
   auto truncated = [&] { ec = errc::truncated; return fast_read::failed; };
-  auto number = [&]<class U>(U& x, std::size_t width) {
+  auto number = [&]<class U>(U& x, std::size_t width) HUBWIRE_AMQP_INLINE {
     in.skip(1);
     if (width == 0) x = 0;
     else if (width == 1) {
@@ -135,7 +136,7 @@ inline HUBWIRE_AMQP_INLINE fast_read read_fast(std::uint8_t c, core::byte_reader
     } else if (!in.read(x)) return truncated();
     return fast_read::done;
   };
-  auto text = [&](bytes_view& b) {
+  auto text = [&](bytes_view& b) HUBWIRE_AMQP_INLINE {
     in.skip(1);
     if (!((c & 0xf0) == 0xa0 ? read_variable<std::uint8_t>(in, b) : read_variable<std::uint32_t>(in, b)))
       return truncated();
@@ -192,9 +193,13 @@ inline HUBWIRE_AMQP_INLINE fast_read read_fast(std::uint8_t c, core::byte_reader
   } else if constexpr (is_variant<T>::value && !holds_composites<T>()) {
     // The first alternative whose encodings include `c`.
     fast_read r = fast_read::other;
-    [&]<class... A>(std::variant<A...>*) {
-      auto one = [&]<class X>(X*) {
+    [&]<class... A>(std::variant<A...>*) HUBWIRE_AMQP_INLINE {
+      auto one = [&]<class X>(X*) HUBWIRE_AMQP_INLINE {
         if (r != fast_read::other) return;
+        if (X* held = std::get_if<X>(&out)) { // a reused struct: read in place
+          r = read_fast(c, in, *held, ec);
+          return;
+        }
         X x{};
         r = read_fast(c, in, x, ec);
         if (r == fast_read::done) out = x;
@@ -207,15 +212,18 @@ inline HUBWIRE_AMQP_INLINE fast_read read_fast(std::uint8_t c, core::byte_reader
   }
 }
 
-// Reads a list's elements into a struct's fields in order.
+// Reads a list's elements into a struct's fields in order. Every field is assigned,
+// null and absent ones their default, so a struct can be decoded into again without
+// being reset first.
 class field_reader {
 public:
   field_reader(const value& list, const decode_limits& lim, std::error_code& ec, std::size_t depth) noexcept
       : in_(list.bytes()), left_(list.count()), lim_(lim), ec_(ec), depth_(depth) {}
 
-  template <class... F>
-  void operator()(F&&... f) {
-    (one(f), ...);
+  // Field `f`, whose default is `d`.
+  template <class F, class D>
+  HUBWIRE_AMQP_INLINE void one(F&& f, const D& d) {
+    read(field_ref(f), field_ref(d), is_mandatory<std::remove_cvref_t<F>>::value);
   }
   bool done() {
     if (!ec_ && left_ > 0) ec_ = errc::too_many_fields;
@@ -224,16 +232,12 @@ public:
   }
 
 private:
-  template <class F>
-  HUBWIRE_AMQP_INLINE void one(F& f) {
-    read(field_ref(f), is_mandatory<F>::value);
-  }
-
   template <class T>
-  HUBWIRE_AMQP_INLINE void read(T& f, bool mandatory) {
+  HUBWIRE_AMQP_INLINE void read(T& f, const T& d, bool mandatory) {
     if (ec_) return;
     if (left_ == 0) {
       if (mandatory) ec_ = errc::missing_field;
+      f = d;
       return;
     }
     --left_;
@@ -244,9 +248,11 @@ private:
     if (c == code::null) {
       in_.skip(1);
       if (mandatory) ec_ = errc::missing_field;
+      f = d;
       return;
     }
-    if constexpr (is_optional<T>::value) present(c, f.emplace());
+    // A present optional is read into as it is: every reader assigns the whole value.
+    if constexpr (is_optional<T>::value) present(c, f ? *f : f.emplace());
     else present(c, f);
   }
 
@@ -275,7 +281,7 @@ private:
 
 template <composite T>
 const T& defaults() {
-  static const T d{};
+  static constexpr T d{};
   return d;
 }
 
@@ -376,7 +382,7 @@ std::size_t field_size(const T& x) noexcept {
     return compound_size(false, x.size(), symbol_array_rest(x, small));
   } else if constexpr (is_optional<T>::value) return x ? field_size(*x) : 1;
   else if constexpr (composite<T>) return composite_size(x);
-  else if constexpr (is_variant<T>::value) return std::visit([](const auto& a) { return field_size(a); }, x);
+  else if constexpr (is_variant<T>::value) return std::visit([](const auto& a) HUBWIRE_AMQP_INLINE { return field_size(a); }, x);
   else static_assert(sizeof(T) == 0, "no AMQP mapping for this field type");
 }
 
@@ -407,17 +413,19 @@ std::uint8_t* write_field(std::uint8_t* p, const T& x) noexcept {
     return p;
   } else if constexpr (is_optional<T>::value) return x ? write_field(p, *x) : put_u8(p, code::null);
   else if constexpr (composite<T>) return write_composite(p, x);
-  else if constexpr (is_variant<T>::value) return std::visit([&](const auto& a) { return write_field(p, a); }, x);
+  else if constexpr (is_variant<T>::value) return std::visit([&](const auto& a) HUBWIRE_AMQP_INLINE { return write_field(p, a); }, x);
   else static_assert(sizeof(T) == 0, "no AMQP mapping for this field type");
 }
 
-// A composite's fields from the list it was described with, into a default `out`
-// (fields absent from the list keep their defaults).
+// A composite's fields from the list it was described with; fields null or absent
+// from the list get their defaults, so `out` need not be a default one.
 template <composite T>
 bool read_fields(const value& list, T& out, const decode_limits& lim, std::error_code& ec, std::size_t depth) {
   if (list.type() != kind::list) return ec = errc::unexpected_type, false;
   field_reader r(list, lim, ec, depth);
-  T::fields(out, r);
+  T::fields(out, [&](auto&&... f) HUBWIRE_AMQP_INLINE {
+    T::fields(defaults<T>(), [&](const auto&... d) HUBWIRE_AMQP_INLINE { (r.one(f, d), ...); });
+  });
   return r.done();
 }
 

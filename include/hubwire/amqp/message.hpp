@@ -114,10 +114,20 @@ struct message {
   friend bool operator==(const message&, const message&) = default;
 };
 
-// Decodes a whole message (all transfer payloads of one delivery, joined).
+// Decodes a whole message (all transfer payloads of one delivery, joined). Every part
+// of `out` is assigned, so one message can be decoded into again and again (cheaper
+// than a fresh one each time); after an error `out` is unspecified until the next decode.
 std::error_code decode_message(bytes_view in, message& out, const decode_limits& lim = {});
 
-// Appends the message's sections, each re-encoded compactly.
+// The bytes encode_message writes for `m`: its sections, each re-encoded compactly.
+std::size_t encoded_size(const message& m) noexcept;
+
+// Writes the message's sections to the front of `out` and returns their size. When
+// `out` is shorter, ec is buffer_too_small, nothing is written and the size needed is
+// returned, so the caller can retry with that much room.
+std::size_t encode_message(const message& m, core::mutable_bytes out, std::error_code& ec) noexcept;
+
+// Appends the same bytes to a vector (growing it once).
 void encode_message(std::vector<std::uint8_t>& out, const message& m);
 
 // Builders for the sections a sender fills in: each encodes into `storage` (which must

@@ -186,3 +186,68 @@ TEST_CASE("a message proton wrote re-encodes with only its wide map header narro
   encode_message(again, m2);
   CHECK(again == out);
 }
+
+TEST_CASE("encode_message into caller memory: the vector form's bytes, or the size it needs") {
+  message m;
+  const bytes in = proton_c2d(false);
+  REQUIRE_FALSE(decode_message(in, m));
+  const bytes expected = proton_c2d(true);
+  CHECK(encoded_size(m) == expected.size());
+
+  bytes buf(expected.size() + 7, 0xee);
+  std::error_code ec;
+  CHECK(encode_message(m, buf, ec) == expected.size());
+  CHECK_FALSE(ec);
+  CHECK(bytes(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(expected.size())) == expected);
+  CHECK(buf.back() == 0xee); // nothing past the encoding
+
+  bytes small(expected.size() - 1, 0xee);
+  CHECK(encode_message(m, small, ec) == expected.size());
+  CHECK(ec == errc::buffer_too_small);
+  CHECK(small == bytes(expected.size() - 1, 0xee)); // untouched
+
+  bytes appended = b({0x01, 0x02});
+  encode_message(appended, m);
+  CHECK(appended == join({b({0x01, 0x02}), expected}));
+
+  const message empty;
+  CHECK(encoded_size(empty) == 0);
+  CHECK(encode_message(empty, std::span<std::uint8_t>{}, ec) == 0);
+  CHECK_FALSE(ec);
+}
+
+TEST_CASE("decoding into a reused message leaves nothing of the previous one") {
+  const bytes every = join({header_s, dann_s, mann_s, props_s, app_s, data1, data2, footer_s});
+  for (const bytes* next : {&data1, &val_s, &seq_s, &props_s, &header_s}) {
+    message reused;
+    REQUIRE_FALSE(decode_message(every, reused));
+    REQUIRE_FALSE(decode_message(*next, reused));
+    message fresh;
+    REQUIRE_FALSE(decode_message(*next, fresh));
+    CHECK(reused == fresh);
+  }
+  // Properties over properties: each field, variant alternative included, is the new one's.
+  const bytes props_to = b({0x00, 0x53, 0x73, 0xc0, 0x0a, 0x03, 0xa1, 0x02, 'i', 'd', 0x40, 0xa1, 0x02, 't', 'o'});
+  const bytes props_ulong = b({0x00, 0x53, 0x73, 0xc0, 0x03, 0x01, 0x53, 0x07}); // message-id smallulong 7
+  const bytes props_uuid = join({b({0x00, 0x53, 0x73, 0xc0, 0x12, 0x01, 0x98}), bytes(16, 0x5a)});
+  const bytes props_null = b({0x00, 0x53, 0x73, 0xc0, 0x04, 0x03, 0x40, 0x40, 0x40});
+  message prev;
+  for (const bytes* next : {&props_to, &props_ulong, &props_uuid, &props_to, &props_null, &props_s}) {
+    REQUIRE_FALSE(decode_message(*next, prev));
+    message fresh;
+    REQUIRE_FALSE(decode_message(*next, fresh));
+    CHECK(prev == fresh);
+  }
+  REQUIRE_FALSE(decode_message(props_ulong, prev));
+  CHECK(std::get<std::uint64_t>(*prev.properties->message_id) == 7);
+  CHECK_FALSE(prev.properties->to);
+
+  // A failed decode, then a good one: still only the good one's sections.
+  message reused;
+  REQUIRE_FALSE(decode_message(every, reused));
+  CHECK(decode_message(join({props_s, header_s}), reused) == errc::bad_section_order);
+  REQUIRE_FALSE(decode_message(val_s, reused));
+  message fresh;
+  REQUIRE_FALSE(decode_message(val_s, fresh));
+  CHECK(reused == fresh);
+}

@@ -72,9 +72,10 @@ inline bool check_application_properties(value& m, const decode_limits& lim, std
 }
 
 // A section: its descriptor (fast for the usual one-byte code), then the value it
-// describes, read shallowly as decode_shallow would. Returns the section code (0 for
-// none) and leaves `in` after the section.
-inline std::uint64_t read_section(core::byte_reader& in, value& inner, const decode_limits& lim,
+// describes, read shallowly as decode_shallow would, into `slot(code)`. Returns the
+// section code (0 for none) and leaves `in` after the section.
+template <class Slot>
+inline std::uint64_t read_section(core::byte_reader& in, Slot&& slot, const decode_limits& lim,
                                   std::error_code& ec) noexcept {
   const bytes_view at = in.rest();
   if (at.size() >= 4 && at[0] == code::described && at[1] == 0x53 && at[3] != code::described &&
@@ -82,38 +83,46 @@ inline std::uint64_t read_section(core::byte_reader& in, value& inner, const dec
     in.skip(4);
     value_decoder d(lim, ec);
     d.shallow();
-    if (!d.read_body(at[3], in, inner, 1)) return 0;
+    if (!d.read_section_body(at[3], in, slot(at[2]))) return 0;
     return at[2];
   }
   value s;
   const std::size_t used = decode_shallow(at, s, ec, lim);
   if (ec) return 0;
   in.skip(used);
-  inner = s.described_value();
   const std::uint64_t c = section_code(s);
   if (c < section::header || c > section::footer)
     ec = s.type() == kind::described ? errc::unknown_descriptor : errc::unexpected_type;
+  else slot(c) = s.described_value();
   return c;
 }
 
 } // namespace detail
 
+// Fills `out` in place, each part assigned whether its section is present or not: a
+// message reused for every delivery (as proton reuses a pn_message_t) costs no reset.
 inline std::error_code decode_message(bytes_view in, message& out, const decode_limits& lim) {
-  // Only what is set: assigning a whole default message costs more than the decoding.
-  out.header.reset();
-  out.properties.reset();
-  for (value* v : {&out.delivery_annotations, &out.message_annotations, &out.application_properties, &out.footer})
-    if (!v->is_null()) *v = value{};
-  out.body = message_body{};
   std::error_code ec;
   std::uint64_t last = 0; // highest section code seen so far
+  std::uint32_t seen = 0; // bit (code - header) for each section present
   const std::uint8_t* body_begin = nullptr;
   const std::uint8_t* body_end = nullptr;
+  std::uint32_t body_count = 0;
+  body_kind body = body_kind::none;
+  value scratch; // the header, properties and body sections, read into their own forms
+  auto slot = [&](std::uint64_t c) -> value& {
+    switch (c) {
+      case section::delivery_annotations: return out.delivery_annotations;
+      case section::message_annotations: return out.message_annotations;
+      case section::application_properties: return out.application_properties;
+      case section::footer: return out.footer;
+      default: return scratch;
+    }
+  };
   core::byte_reader r(in);
   while (!r.empty()) {
     const std::uint8_t* start = r.rest().data();
-    value inner;
-    const std::uint64_t c = detail::read_section(r, inner, lim, ec);
+    const std::uint64_t c = detail::read_section(r, slot, lim, ec);
     if (ec) return ec;
     if (c < section::header || c > section::footer) return errc::unknown_descriptor;
     const bool is_body = c >= section::data && c <= section::amqp_value;
@@ -122,40 +131,48 @@ inline std::error_code decode_message(bytes_view in, message& out, const decode_
       return errc::bad_section_order;
     if (c == last && !repeatable) return errc::duplicate_section;
     last = c;
+    seen |= 1u << (c - section::header);
     switch (c) {
       case section::header:
-        if (!detail::read_fields(inner, out.header.emplace(), lim, ec, 0)) return ec;
+        if (!out.header) out.header.emplace();
+        if (!detail::read_fields(scratch, *out.header, lim, ec, 0)) return ec;
         break;
       case section::properties:
-        // Copied from a default rather than emplace()d: value-initialising 300 bytes of
-        // optionals is compiled as a slow `rep stos`.
-        out.properties = detail::defaults<message_properties>();
-        if (!detail::read_fields(inner, *out.properties, lim, ec, 0)) return ec;
+        // Copied from a default rather than emplace()d when the message has none yet:
+        // value-initialising 300 bytes of optionals is compiled as a slow `rep stos`.
+        if (!out.properties) out.properties = detail::defaults<message_properties>();
+        if (!detail::read_fields(scratch, *out.properties, lim, ec, 0)) return ec;
         break;
       case section::delivery_annotations:
       case section::message_annotations:
       case section::footer:
-        if (!detail::check_annotations(inner, lim, ec)) return ec;
-        (c == section::footer ? out.footer : c == section::delivery_annotations ? out.delivery_annotations
-                                                                                 : out.message_annotations) = inner;
+        if (!detail::check_annotations(slot(c), lim, ec)) return ec;
         break;
       case section::application_properties:
-        if (!detail::check_application_properties(inner, lim, ec)) return ec;
-        out.application_properties = inner;
+        if (!detail::check_application_properties(out.application_properties, lim, ec)) return ec;
         break;
       default: // body
-        if (c == section::data && inner.type() != kind::binary) return errc::unexpected_type;
-        if (c == section::amqp_sequence && inner.type() != kind::list) return errc::unexpected_type;
-        if (!detail::validate_elements(inner, lim, ec, 1)) return ec;
+        if (c == section::data && scratch.type() != kind::binary) return errc::unexpected_type;
+        if (c == section::amqp_sequence && scratch.type() != kind::list) return errc::unexpected_type;
+        if (!detail::validate_elements(scratch, lim, ec, 1)) return ec;
         if (!body_begin) body_begin = start;
         body_end = r.rest().data();
-        out.body.kind = c == section::data ? body_kind::data : c == section::amqp_sequence ? body_kind::sequence : body_kind::value;
-        ++out.body.count;
+        body = c == section::data ? body_kind::data : c == section::amqp_sequence ? body_kind::sequence : body_kind::value;
+        ++body_count;
         break;
     }
   }
-  if (body_begin) out.body.sections = bytes_view(body_begin, static_cast<std::size_t>(body_end - body_begin));
-  return {};
+  // What the previous message had and this one has not.
+  auto absent = [&](std::uint64_t c) { return (seen & (1u << (c - section::header))) == 0; };
+  if (absent(section::header)) out.header.reset();
+  if (absent(section::properties)) out.properties.reset();
+  for (std::uint64_t c : {section::delivery_annotations, section::message_annotations,
+                          section::application_properties, section::footer})
+    if (absent(c) && !slot(c).is_null()) slot(c) = value{};
+  out.body.kind = body;
+  out.body.count = body_count;
+  out.body.sections = body_begin ? bytes_view(body_begin, static_cast<std::size_t>(body_end - body_begin)) : bytes_view{};
+  return ec; // clear: no second error_code (its constructor is a call into libstdc++)
 }
 
 namespace detail {
@@ -182,44 +199,83 @@ inline std::uint64_t body_code(body_kind k) noexcept {
 
 } // namespace detail
 
-// Sized first, then written in one step into room made once; each part's size is
-// computed once and handed to its writer.
+namespace detail {
+
+// Every part's size, computed once by encoded_size and handed to its writer.
+struct message_layout {
+  static constexpr std::size_t section_descriptor = 3; // 0x00 0x53 code
+  list_extent header{};
+  list_extent properties{};
+  std::size_t map_sizes[4] = {}; // delivery-annotations, message-annotations, application-properties, footer
+  bool body_compact = false;
+  std::size_t total = 0;
+
+  explicit message_layout(const message& m) noexcept {
+    if (m.header) {
+      header = composite_extent(*m.header);
+      total += composite_size<message_header>(header);
+    }
+    if (m.properties) {
+      properties = composite_extent(*m.properties);
+      total += composite_size<message_properties>(properties);
+    }
+    map(0, m.delivery_annotations);
+    map(1, m.message_annotations);
+    map(2, m.application_properties);
+    map(3, m.footer);
+    body_compact = body_is_compact(m.body);
+    if (body_compact) total += m.body.sections.size();
+    else if (m.body.kind != body_kind::none) {
+      message_body::reader r(m.body);
+      value v;
+      while (r.next(v)) total += section_descriptor + value_codec::size(v);
+    }
+  }
+
+  void map(int i, const value& v) noexcept {
+    if (!v.is_null()) total += section_descriptor + (map_sizes[i] = value_codec::size(v));
+  }
+
+  // Writes exactly `total` bytes at `p`.
+  void write(std::uint8_t* p, const message& m) const noexcept {
+    auto map_section = [&](int i, const value& v, std::uint64_t c) {
+      if (!v.is_null()) p = value_codec::write(write_descriptor(p, c), v, map_sizes[i]);
+    };
+    if (m.header) p = write_composite(p, *m.header, header);
+    map_section(0, m.delivery_annotations, section::delivery_annotations);
+    map_section(1, m.message_annotations, section::message_annotations);
+    if (m.properties) p = write_composite(p, *m.properties, properties);
+    map_section(2, m.application_properties, section::application_properties);
+    if (body_compact) p = put_raw(p, m.body.sections);
+    else if (m.body.kind != body_kind::none) {
+      message_body::reader r(m.body);
+      value v;
+      while (r.next(v)) p = value_codec::write(write_descriptor(p, body_code(m.body.kind)), v);
+    }
+    map_section(3, m.footer, section::footer);
+  }
+};
+
+} // namespace detail
+
+inline std::size_t encoded_size(const message& m) noexcept { return detail::message_layout(m).total; }
+
+inline std::size_t encode_message(const message& m, core::mutable_bytes out, std::error_code& ec) noexcept {
+  ec.clear();
+  const detail::message_layout l(m);
+  if (out.size() < l.total) {
+    ec = errc::buffer_too_small;
+    return l.total;
+  }
+  l.write(out.data(), m);
+  return l.total;
+}
+
 inline void encode_message(std::vector<std::uint8_t>& out, const message& m) {
-  using namespace detail;
-  constexpr std::size_t section_descriptor = 3; // 0x00 0x53 code
-  const list_extent header = m.header ? composite_extent(*m.header) : list_extent{};
-  const list_extent properties = m.properties ? composite_extent(*m.properties) : list_extent{};
-  const value* maps[4] = {&m.delivery_annotations, &m.message_annotations, &m.application_properties, &m.footer};
-  std::size_t map_sizes[4] = {};
-  std::size_t n = (m.header ? composite_size<message_header>(header) : 0) +
-                  (m.properties ? composite_size<message_properties>(properties) : 0);
-  for (int i = 0; i < 4; ++i)
-    if (!maps[i]->is_null()) n += section_descriptor + (map_sizes[i] = value_codec::size(*maps[i]));
-  const bool body_compact = body_is_compact(m.body);
-  if (body_compact) n += m.body.sections.size();
-  else if (m.body.kind != body_kind::none) {
-    message_body::reader r(m.body);
-    value v;
-    while (r.next(v)) n += section_descriptor + value_codec::size(v);
-  }
+  const detail::message_layout l(m);
   const std::size_t at = out.size();
-  out.resize(at + n);
-  std::uint8_t* p = out.data() + at;
-  auto map_section = [&](int i, std::uint64_t c) {
-    if (!maps[i]->is_null()) p = value_codec::write(write_descriptor(p, c), *maps[i], map_sizes[i]);
-  };
-  if (m.header) p = write_composite(p, *m.header, header);
-  map_section(0, section::delivery_annotations);
-  map_section(1, section::message_annotations);
-  if (m.properties) p = write_composite(p, *m.properties, properties);
-  map_section(2, section::application_properties);
-  if (body_compact) p = put_raw(p, m.body.sections);
-  else if (m.body.kind != body_kind::none) {
-    message_body::reader r(m.body);
-    value v;
-    while (r.next(v)) p = value_codec::write(write_descriptor(p, body_code(m.body.kind)), v);
-  }
-  map_section(3, section::footer);
+  out.resize(at + l.total);
+  l.write(out.data() + at, m);
 }
 
 inline message_body make_data_body(std::vector<std::uint8_t>& storage, bytes_view payload) {

@@ -47,6 +47,19 @@ public:
     return true;
   }
 
+  // read_body for a message section's value, depth 1: the encodings sections usually
+  // have (lists, maps, binary) dispatched here, without the full switch.
+  bool read_section_body(std::uint8_t c, core::byte_reader& r, value& out) noexcept {
+    switch (c) {
+      case 0xc0: return compound<std::uint8_t>(r, out, kind::list, 1);
+      case 0xc1: return compound<std::uint8_t>(r, out, kind::map, 1);
+      case 0xd1: return compound<std::uint32_t>(r, out, kind::map, 1);
+      case 0xa0: return variable<std::uint8_t>(r, out, kind::binary);
+      case 0xb0: return variable<std::uint32_t>(r, out, kind::binary);
+      default: return read_body(c, r, out, 1);
+    }
+  }
+
   // The body of a value whose constructor `c` has been read. Each case also notes
   // whether `c` is the encoding the encoder would choose (value::compact_), so that a
   // compound made only of such encodings can later be copied instead of re-encoded.
