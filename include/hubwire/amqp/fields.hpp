@@ -290,6 +290,16 @@ std::size_t field_size(const T& x) noexcept;
 template <class T>
 std::uint8_t* write_field(std::uint8_t* p, const T& x) noexcept;
 
+// Whether a field is written as null: it is optional and holds its default. Optional
+// fields mostly default to nothing, and the defaults are constants, so this is a test of
+// has_value() instead of a generic comparison (a variant's == is a call).
+template <class F>
+HUBWIRE_AMQP_INLINE inline bool written_as_null(const F& f, const F& d) noexcept {
+  if constexpr (is_mandatory<F>::value) return false;
+  else if constexpr (is_optional<F>::value) return !f ? !d : (d && *f == *d);
+  else return f == d;
+}
+
 // A composite's list: how many fields up to the last non-null one, and their bytes.
 struct list_extent {
   std::size_t count = 0;
@@ -304,7 +314,7 @@ list_extent composite_extent(const T& x) noexcept {
     T::fields(defaults<T>(), [&](const auto&... d) HUBWIRE_AMQP_INLINE {
       [[maybe_unused]] auto one = [&](const auto& fi, const auto& di) HUBWIRE_AMQP_INLINE {
         ++index;
-        if (!is_mandatory<std::remove_cvref_t<decltype(fi)>>::value && field_ref(fi) == field_ref(di)) {
+        if (written_as_null(fi, di)) {
           total += 1; // null
           return;
         }
@@ -344,8 +354,7 @@ std::uint8_t* write_composite(std::uint8_t* p, const T& x, const list_extent& e)
     T::fields(defaults<T>(), [&](const auto&... d) HUBWIRE_AMQP_INLINE {
       [[maybe_unused]] auto one = [&](const auto& fi, const auto& di) HUBWIRE_AMQP_INLINE {
         if (index++ >= e.count) return;
-        if (!is_mandatory<std::remove_cvref_t<decltype(fi)>>::value && field_ref(fi) == field_ref(di))
-          p = put_u8(p, code::null);
+        if (written_as_null(fi, di)) p = put_u8(p, code::null);
         else p = write_field(p, field_ref(fi));
       };
       (one(f, d), ...);
