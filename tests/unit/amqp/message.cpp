@@ -251,3 +251,29 @@ TEST_CASE("decoding into a reused message leaves nothing of the previous one") {
   REQUIRE_FALSE(decode_message(val_s, fresh));
   CHECK(reused == fresh);
 }
+
+// Found by fuzz/amqp_message: the body section is decoded shallowly, and the shallow
+// mark used to outlive an array, so the first list inside an array of described lists
+// was never validated and the encoder later walked bytes that were not values.
+TEST_CASE("an amqp-value body that is an array of lists has every list validated") {
+  message m;
+  // array8, one element, constructor described(0x70) list8; the list: two elements
+  const bytes good = b({0x00, 0x53, 0x77, 0xe0, 0x0a, 0x01, 0x00, 0x53, 0x70, 0xc0, 0x04, 0x02, 0x41, 0x52, 0x07});
+  REQUIRE_FALSE(decode_message(good, m));
+  bytes again;
+  encode_message(again, m);
+  message m2;
+  REQUIRE_FALSE(decode_message(again, m2));
+  value v;
+  message_body::reader r(m2.body);
+  REQUIRE(r.next(v));
+  REQUIRE(v.type() == kind::array);
+  CHECK(v.count() == 1);
+  // The same shape with a list whose first element has no valid descriptor (0x0f).
+  const bytes bad = b({0x00, 0x53, 0x77, 0xe0, 0x0a, 0x01, 0x00, 0x53, 0x70, 0xc0, 0x04, 0x02, 0x00, 0x0f, 0x04});
+  CHECK(decode_message(bad, m) == errc::bad_descriptor);
+  value top; // the same array as a value on its own, not shallow: the same error
+  std::error_code ec;
+  decode_value(bytes_view(bad).subspan(3), top, ec);
+  CHECK(ec == errc::bad_descriptor);
+}

@@ -9,6 +9,7 @@
 #include <hubwire/core/utf8.hpp>
 
 #include <system_error>
+#include <utility>
 
 namespace hubwire::amqp {
 
@@ -235,9 +236,11 @@ private:
     out = value(k);
     out.count_ = static_cast<std::uint32_t>(count);
     if (k != kind::array) out.elem_code_ = static_cast<std::uint8_t>((sizeof(Width) == 1 ? 0xc0 : 0xd0) + (k == kind::map));
-    if ((!validate_ || shallow_) && k != kind::array) {
+    // Shallow applies to the first compound only: an array's elements (lists in an
+    // array of described lists) are walked and validated here like any nested value.
+    const bool shallow = std::exchange(shallow_, false);
+    if ((!validate_ || shallow) && k != kind::array) {
       if (validate_ && count > in.remaining()) return fail(errc::truncated);
-      shallow_ = false;
       out.data_ = in.rest();
       return true;
     }
