@@ -32,17 +32,31 @@ container.on('connection_open', (context) => {
 });
 
 // The client's receiver: our sender. Each delivery carries its index as the tag.
+// rhea 3.0.5 writes a session's queued transfers before its links' attaches (Session
+// _process: outgoing.process() runs before each link's _process()), and it reports the
+// link sendable as soon as the client's flow arrives. A client that pipelines attach and
+// flow (hubwire does; so does proton) then gets transfers on a handle rhea has not attached
+// yet, and rightly ends the session with amqp:session:unattached-handle. So the peer sends
+// from setImmediate: after the process.nextTick in which rhea writes the attach.
 container.on('sender_open', (context) => {
-  context.sender.on('sendable', (ctx) => {
-    const s = ctx.sender;
-    while (s.sendable() && s.hubwire_sent < total) {
-      const i = s.hubwire_sent++;
+  const s = context.sender;
+  let sent = 0;
+  let scheduled = false;
+  const pump = () => {
+    scheduled = false;
+    while (s.sendable() && sent < total) {
+      const i = sent++;
       s.send({ body: rhea.message.data_section(Buffer.from(`c2d ${i}`)), application_properties: { i: rhea.types.wrap_int(i) } },
              Buffer.from([i]));
       console.log(`sent ${i}`);
     }
+  };
+  s.on('sendable', () => {
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(pump);
+    }
   });
-  context.sender.hubwire_sent = 0;
 });
 for (const outcome of ['accepted', 'rejected', 'released', 'modified']) {
   container.on(outcome, (context) => console.log(`${outcome} ${context.delivery.tag[0]}`));
