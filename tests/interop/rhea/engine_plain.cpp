@@ -45,9 +45,9 @@ struct rhea_peer {
   std::string log = std::string(HUBWIRE_BINARY_DIR) + "/rhea_peer_" + std::to_string(port) + ".log";
   std::optional<hubwire_test::process> proc;
 
-  rhea_peer(std::string_view user, std::string_view password, int count) {
+  rhea_peer(std::string_view user, std::string_view password, int count, std::string mode = "deferred") {
     proc.emplace(std::vector<std::string>{HUBWIRE_NODE_EXECUTABLE, HUBWIRE_RHEA_PEER, std::to_string(port), std::string(user),
-                                          std::string(password), std::to_string(count)},
+                                          std::string(password), std::to_string(count), std::move(mode)},
                  log);
     if (!proc->wait_for_port(port)) FAIL("rhea did not start:\n" << read_file(log));
   }
@@ -229,6 +229,35 @@ TEST_CASE("PLAIN {policy}@sas.root.{hub}: send N, rhea accepts each") {
   REQUIRE(received.size() == 8);
   for (std::size_t k = 0; k < 8; ++k)
     CHECK(received[k] == "received i=" + std::to_string(k) + " body=payload " + std::to_string(k));
+  e.close();
+  CHECK(d.run_until([&] { return e.done(); }, 5s));
+  CHECK_FALSE(e.error());
+}
+
+// rhea 3.0.5 writes transfers it queued on a new sender link before the link's attach when
+// the client's attach and flow arrive together (Session._process: outgoing transfers, then
+// the links). Part 2, 2.7.5 / 2.8.17: a transfer on a handle the peer has not attached ends
+// the session with amqp:session:unattached-handle. The engine does that, and rhea receives it.
+TEST_CASE("rhea sending ahead of its own attach: the session ends with unattached-handle") {
+  const std::string token = device_token();
+  rhea_peer peer(device_user, token, 2, "eager");
+  engine e(plain_config(device_user, token));
+  driver d(connect_to(peer.port), e);
+  const session_id s = e.begin_session().value();
+  REQUIRE(e.attach(s, {.name = "c2d", .role = role::receiver, .source = "x", .initial_credit = 2}));
+  REQUIRE(d.run_until([&] { return d.count(event_kind::session_ended) > 0; }, 10s));
+  const event* ended = d.last(event_kind::session_ended);
+  CHECK(ended->session == s);
+  CHECK(ended->ec == engine_errc::unattached_handle);
+  REQUIRE(ended->error);
+  CHECK(ended->error->condition == "amqp:session:unattached-handle");
+  CHECK(d.count(event_kind::message) == 0);
+  CHECK(d.count(event_kind::link_attached) == 0);
+  // The connection itself stays up, and rhea got our end with its reason.
+  CHECK(e.opened());
+  CHECK_FALSE(e.error());
+  CHECK(d.run_until([&] { return !peer.lines_with("error").empty(); }, 5s));
+  CHECK(peer.lines_with("error") == std::vector<std::string>{"error error transfer on an unattached handle"});
   e.close();
   CHECK(d.run_until([&] { return e.done(); }, 5s));
   CHECK_FALSE(e.error());

@@ -11,13 +11,14 @@
 //   open user=<authcid> host=<hostname> a connection that passed SASL opened
 //   sent <i> / accepted <i> / rejected <i> / released <i> / modified <i>   outgoing deliveries
 //   received i=<i> body=<text>          incoming messages (rhea accepts them)
-//   error <text>                        protocol or connection errors
-// Usage: node peer.js PORT USER PASSWORD COUNT
+//   error <event> <text>                protocol or connection errors, or the client's end/close error
+// Usage: node peer.js PORT USER PASSWORD COUNT [eager]
 'use strict';
 const rhea = require('rhea');
 
-const [port, user, password, count] = process.argv.slice(2);
+const [port, user, password, count, mode] = process.argv.slice(2);
 const total = Number(count);
+const eager = mode === 'eager';
 
 const container = rhea.create_container({ id: 'rhea-peer' });
 container.sasl_server_mechanisms.enable_plain((username, pass) => {
@@ -37,7 +38,8 @@ container.on('connection_open', (context) => {
 // link sendable as soon as the client's flow arrives. A client that pipelines attach and
 // flow (hubwire does; so does proton) then gets transfers on a handle rhea has not attached
 // yet, and rightly ends the session with amqp:session:unattached-handle. So the peer sends
-// from setImmediate: after the process.nextTick in which rhea writes the attach.
+// from setImmediate: after the process.nextTick in which rhea writes the attach. With
+// MODE "eager" it sends at once, to show the engine's answer to that ordering.
 container.on('sender_open', (context) => {
   const s = context.sender;
   let sent = 0;
@@ -52,6 +54,7 @@ container.on('sender_open', (context) => {
     }
   };
   s.on('sendable', () => {
+    if (eager) return pump();
     if (!scheduled) {
       scheduled = true;
       setImmediate(pump);
