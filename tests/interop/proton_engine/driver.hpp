@@ -56,6 +56,7 @@ struct driver {
   std::function<void(const event&)> on_event;
   std::vector<event> events;
   std::size_t bytes_in = 0;
+  std::size_t bytes_out = 0; // all the engine wrote, to check what it did not send
   bool eof = false;
 
   driver(int socket, engine& en) : fd(socket), e(en) { e.start(steady::now()); }
@@ -81,6 +82,7 @@ struct driver {
       if (a.kind == action::write) {
         const auto n = ::send(fd, a.bytes.data(), a.bytes.size(), MSG_NOSIGNAL);
         if (n <= 0) return false;
+        bytes_out += static_cast<std::size_t>(n);
         e.consume(static_cast<std::size_t>(n));
         continue;
       }

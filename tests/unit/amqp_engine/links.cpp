@@ -439,6 +439,8 @@ TEST_CASE("sending: multi-frame split at the peer's max-frame-size, settle modes
     CHECK(out[i].header.size <= 512);
     CHECK(t->more == (i + 1 < out.size()));
     CHECK(t->delivery_id.has_value() == (i == 0));
+    // part 2, 2.7.5: on the first transfer even when 0 (the default), omitted on continuations
+    CHECK(t->message_format == (i == 0 ? std::optional<std::uint32_t>(0) : std::nullopt));
     joined.insert(joined.end(), out[i].payload.begin(), out[i].payload.end());
   }
   CHECK(out[0].as<a::transfer>()->delivery_tag->bytes.size() == 3);
@@ -452,6 +454,12 @@ TEST_CASE("sending: multi-frame split at the peer's max-frame-size, settle modes
   p->send(7, link_flow(4, 0, 1));
   REQUIRE(p->e.send(tx2, to_bytes("s"), to_bytes("x"), false));
   CHECK(only<a::transfer>(p->take())->settled == std::optional<bool>(true));
+  // a single-frame delivery carries its format too, whatever it is
+  p->send(7, link_flow(4, 1, 2));
+  REQUIRE(p->e.send(tx2, to_bytes("f0"), to_bytes("x")));
+  CHECK(only<a::transfer>(p->take())->message_format == std::optional<std::uint32_t>(0));
+  REQUIRE(p->e.send(tx2, to_bytes("f1"), to_bytes("x"), false, 0x1234));
+  CHECK(only<a::transfer>(p->take())->message_format == std::optional<std::uint32_t>(0x1234));
 }
 
 TEST_CASE("dispositions: ranges, every outcome, both settle modes") {

@@ -962,7 +962,10 @@ inline void engine::write_transfers(session_state& s, session_id sid, link_state
     if (first) {
       t.delivery_id = id;
       t.delivery_tag = binary{tag};
-      if (format != 0) t.message_format = format;
+      // Part 2, 2.7.5: message-format MUST be on a delivery's first transfer, even when 0;
+      // rhea takes a first transfer without it for a non-standard format and hands the
+      // application the raw bytes instead of a message.
+      t.message_format = format;
       if (settled) t.settled = true;
     }
     const std::size_t start = begin_frame(out_, frame_type::amqp, static_cast<std::uint16_t>(sid));
