@@ -6,6 +6,7 @@
 
 #include <hubwire/amqp/engine.hpp>
 #include <hubwire/amqp/message.hpp>
+#include <hubwire_test/process.hpp>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -25,12 +26,8 @@ using bytes = std::vector<std::uint8_t>;
 using steady = std::chrono::steady_clock;
 
 inline int connect_to(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) throw std::runtime_error("connect");
+  const int fd = hubwire_test::connect_loopback(port);
+  if (fd < 0) throw std::runtime_error("connect");
   return fd;
 }
 

@@ -41,16 +41,24 @@ inline std::uint16_t free_port() {
   return ntohs(a.sin_port);
 }
 
-// Whether something accepts TCP connections on 127.0.0.1:port.
-inline bool port_open(std::uint16_t port) {
+// A blocking TCP socket connected to 127.0.0.1:port, or -1.
+inline int connect_loopback(std::uint16_t port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   a.sin_port = htons(port);
-  const bool ok = fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) return fd;
+  ::close(fd);
+  return -1;
+}
+
+// Whether something accepts TCP connections on 127.0.0.1:port.
+inline bool port_open(std::uint16_t port) {
+  const int fd = connect_loopback(port);
   if (fd >= 0) ::close(fd);
-  return ok;
+  return fd >= 0;
 }
 
 class process {
