@@ -208,7 +208,8 @@ TEST_CASE("decoder rejects each malformed encoding with its own error") {
   CHECK(failure(b({0x01})) == errc::bad_constructor);
   CHECK(failure(b({0xe0, 0x02, 0x01, 0x99})) == errc::bad_constructor);
   CHECK(failure(b({0x00, 0x71, 0, 0, 0, 1, 0x40})) == errc::bad_descriptor);       // int descriptor
-  CHECK(failure(b({0x00, 0x53, 0x01, 0x00, 0x53, 0x02, 0x40})) == errc::bad_descriptor); // nested
+  CHECK(failure(b({0x00, 0x53, 0x01, 0x00, 0x71, 0, 0, 0, 1, 0x40})) == errc::bad_descriptor); // nested, int
+  CHECK(failure(b({0x00, 0x53, 0x01, 0x00, 0x53, 0x02})) == errc::truncated); // nested, no value
   CHECK(failure(b({0xa1, 0x02, 0xc3, 0x28})) == errc::bad_utf8);
   CHECK(failure(b({0xa1, 0x03, 0xed, 0xa0, 0x80})) == errc::bad_utf8);               // surrogate
   CHECK(failure(b({0xa3, 0x01, 0x80})) == errc::bad_symbol);
@@ -229,14 +230,18 @@ TEST_CASE("decoder rejects each malformed encoding with its own error") {
   const bytes nested = b({0xc0, 0x05, 0x01, 0xc0, 0x02, 0x01, 0x45});
   CHECK_FALSE(failure(nested, {.max_depth = 3}));
   CHECK(failure(nested, {.max_depth = 1}) == errc::too_deep);
+  // Descriptions of descriptions count as nesting too: a long chain stops at max_depth.
+  bytes chain;
+  for (int i = 0; i < 10000; ++i) chain.insert(chain.end(), {0x00, 0x53, 0x01});
+  chain.push_back(0x40);
+  CHECK(failure(chain) == errc::too_deep);
 }
 
 TEST_CASE("randomized values survive encode -> decode -> encode") {
   std::mt19937_64 rng(20261123);
   std::vector<std::string> pool; // keeps string payloads alive
-  auto random_value = [&](auto& self, encoder& e, int depth, bool described_ok) -> void {
+  auto random_value = [&](auto& self, encoder& e, int depth) -> void {
     int pick = static_cast<int>(rng() % (depth > 3 ? 14 : 18));
-    if (pick == 16 && !described_ok) pick = 0; // the decoder refuses descriptions of descriptions
     switch (pick) {
       case 0: e.write_null(); break;
       case 1: e.write_bool(rng() & 1); break;
@@ -256,11 +261,11 @@ TEST_CASE("randomized values survive encode -> decode -> encode") {
         const bool map = pick == 15;
         map ? e.begin_map() : e.begin_list();
         const auto n = rng() % 6;
-        for (std::uint64_t i = 0; i < n * (map ? 2 : 1); ++i) self(self, e, depth + 1, true);
+        for (std::uint64_t i = 0; i < n * (map ? 2 : 1); ++i) self(self, e, depth + 1);
         map ? e.end_map() : e.end_list();
         break;
       }
-      case 16: e.write_descriptor(rng() % 0x200); self(self, e, depth + 1, false); break;
+      case 16: e.write_descriptor(rng() % 0x200); self(self, e, depth + 1); break;
       default: {
         std::vector<symbol> syms;
         for (auto n = rng() % 4; n > 0; --n) syms.push_back(symbol{"sym"});
@@ -271,7 +276,7 @@ TEST_CASE("randomized values survive encode -> decode -> encode") {
   for (int i = 0; i < 2000; ++i) {
     bytes first;
     encoder e(first);
-    random_value(random_value, e, 0, true);
+    random_value(random_value, e, 0);
     value v;
     REQUIRE_FALSE(decode_all(first, v));
     const bytes second = encode_value(v);
@@ -288,9 +293,8 @@ TEST_CASE("compounds decoded compactly are copied and those walked unvalidated a
   // (validated, so compounds are known to be compact): both must re-encode to the
   // encoder's original bytes.
   std::mt19937_64 rng(4);
-  auto random_value = [&](auto& self, encoder& e, int depth, bool described_ok) -> void {
+  auto random_value = [&](auto& self, encoder& e, int depth) -> void {
     auto pick = rng() % (depth > 3 ? 5 : 8);
-    if (pick == 7 && !described_ok) pick = 4; // the decoder refuses descriptions of descriptions
     switch (pick) {
       case 0: e.write_uint(static_cast<std::uint32_t>(rng() >> (rng() % 64))); break;
       case 1: e.write_long(static_cast<std::int64_t>(rng()) >> (rng() % 64)); break;
@@ -300,17 +304,17 @@ TEST_CASE("compounds decoded compactly are copied and those walked unvalidated a
       case 5: case 6: {
         const bool map = rng() & 1;
         map ? e.begin_map() : e.begin_list();
-        for (auto n = (rng() % 5) * (map ? 2 : 1); n > 0; --n) self(self, e, depth + 1, true);
+        for (auto n = (rng() % 5) * (map ? 2 : 1); n > 0; --n) self(self, e, depth + 1);
         map ? e.end_map() : e.end_list();
         break;
       }
-      default: e.write_descriptor(rng() % 0x120); self(self, e, depth + 1, false);
+      default: e.write_descriptor(rng() % 0x120); self(self, e, depth + 1);
     }
   };
   for (int i = 0; i < 500; ++i) {
     bytes alone;
     encoder ea(alone);
-    random_value(random_value, ea, 0, true);
+    random_value(random_value, ea, 0);
     bytes wrapped = cat(b({0xd0, 0, 0, 0, 0, 0, 0, 0, 1}), alone); // list32 of one: not compact
     const auto size = static_cast<std::uint32_t>(wrapped.size() - 5);
     for (int k = 0; k < 4; ++k) wrapped[1 + static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(size >> (24 - 8 * k));

@@ -31,12 +31,22 @@ public:
     std::uint8_t c = 0;
     if (!r.read(c)) return fail(errc::truncated);
     if (c != code::described) return read_body(c, r, out, depth);
+    return described(r, out, depth);
+  }
+
+  // A described value after its 0x00. The value described may be described in turn
+  // (part 1, 1.2: a constructor is a format code, or a descriptor and a constructor);
+  // proton writes an amqp-value body holding a described value that way. A shallow
+  // decode stays shallow only for a list or map described directly here: anything
+  // deeper is validated now, as nothing validates it later.
+  bool described(core::byte_reader& r, value& out, std::size_t depth) noexcept {
+    const bool shallow = std::exchange(shallow_, false);
     if (depth >= lim_.max_depth) return fail(errc::too_deep);
     value d;
     if (!read_descriptor(r, d, depth)) return false;
     std::uint8_t inner = 0;
     if (!r.read(inner)) return fail(errc::truncated);
-    if (inner == code::described) return fail(errc::bad_descriptor); // nested description
+    shallow_ = shallow && (inner == 0xc0 || inner == 0xc1 || inner == 0xd0 || inner == 0xd1);
     const auto body = r.rest();
     value v;
     if (!read_body(inner, r, v, depth + 1)) return false;
@@ -66,6 +76,7 @@ public:
   // compound made only of such encodings can later be copied instead of re-encoded.
   bool read_body(std::uint8_t c, core::byte_reader& r, value& out, std::size_t depth) noexcept {
     switch (c) {
+      case code::described: return described(r, out, depth); // a nested description
       case 0x40: out = value(); out.compact_ = true; return true;
       case 0x41: out = value::boolean(true); out.compact_ = true; return true;
       case 0x42: out = value::boolean(false); out.compact_ = true; return true;
