@@ -202,10 +202,7 @@ TEST_CASE("curl talks to a server built on hubwire's request parser and response
   }
   server.join();
   ::close(lfd);
-  std::ifstream in(log);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string got = ss.str();
+  const std::string got = hubwire_test::read_file(log);
   INFO(got << last_error);
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);

@@ -92,12 +92,7 @@ struct broker {
     if (std::getenv("HUBWIRE_TEST_VERBOSE")) std::fputs(log().c_str(), stderr);
   }
 
-  std::string log() const {
-    std::ifstream f(certs / "mosquitto.log");
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-  }
+  std::string log() const { return hubwire_test::read_file(certs / "mosquitto.log"); }
 };
 
 device::mqtt_client_options options(const broker& b, const std::string& device, std::uint16_t port = 0) {

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -102,6 +103,39 @@ struct driver {
         e.put(bytes_view(buf, static_cast<std::size_t>(n)), steady::now());
       }
     }
+  }
+
+  // Sends `n` messages on `tx` as credit allows (message k is make(k), its tag {k}) and
+  // runs until each has an outcome. Returns the disposition events in send order, matched
+  // by delivery-id since peers settle in their own order; empty when not all came in
+  // time, or one came twice or for a delivery not sent.
+  std::vector<event> send_all(link_id tx, std::uint8_t n, const std::function<bytes(std::uint8_t)>& make,
+                              std::chrono::milliseconds timeout) {
+    std::uint8_t sent = 0;
+    std::vector<std::uint32_t> ids;
+    on_event = [&](const event& ev) {
+      if (ev.kind != event_kind::credit) return;
+      for (; sent < n && e.credit(tx) > 0; ++sent) {
+        const auto id = e.send(tx, bytes{sent}, make(sent));
+        if (!id) return;
+        ids.push_back(*id);
+      }
+    };
+    const std::size_t before = count(event_kind::disposition);
+    const bool all = run_until([&] { return count(event_kind::disposition) - before >= n; }, timeout);
+    on_event = nullptr;
+    if (!all) return {};
+    std::vector<event> outcomes(n);
+    std::vector<bool> seen(n);
+    std::size_t index = 0;
+    for (const auto& ev : events) {
+      if (ev.kind != event_kind::disposition || index++ < before) continue;
+      const auto at = std::find(ids.begin(), ids.end(), ev.delivery_id);
+      if (at == ids.end() || seen[static_cast<std::size_t>(at - ids.begin())]) return {};
+      seen[static_cast<std::size_t>(at - ids.begin())] = true;
+      outcomes[static_cast<std::size_t>(at - ids.begin())] = ev;
+    }
+    return outcomes;
   }
 
   const event* last(event_kind k) const {

@@ -32,13 +32,6 @@ std::string device_token() {
   return *t;
 }
 
-std::string read_file(const std::string& p) {
-  std::ifstream f(p);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
 // rhea on a free port, accepting one user/password; sends `count` messages per receiver link.
 struct rhea_peer {
   std::uint16_t port = hubwire_test::free_port();
@@ -49,7 +42,7 @@ struct rhea_peer {
     proc.emplace(std::vector<std::string>{HUBWIRE_NODE_EXECUTABLE, HUBWIRE_RHEA_PEER, std::to_string(port), std::string(user),
                                           std::string(password), std::to_string(count), std::move(mode)},
                  log);
-    if (!proc->wait_for_port(port)) FAIL("rhea did not start:\n" << read_file(log));
+    if (!proc->wait_for_port(port)) FAIL("rhea did not start:\n" << hubwire_test::read_file(log));
   }
   ~rhea_peer() {
     proc.reset(); // stopped by PID
@@ -58,7 +51,7 @@ struct rhea_peer {
 
   std::vector<std::string> lines() const {
     std::vector<std::string> out;
-    std::istringstream in(read_file(log));
+    std::istringstream in(hubwire_test::read_file(log));
     for (std::string line; std::getline(in, line);) out.push_back(line);
     return out;
   }
@@ -76,7 +69,7 @@ struct rhea_peer {
       std::this_thread::sleep_for(20ms);
       hits = lines_with(prefix);
     }
-    if (hits.size() < n) UNSCOPED_INFO("rhea log:\n" << read_file(log));
+    if (hits.size() < n) UNSCOPED_INFO("rhea log:\n" << hubwire_test::read_file(log));
     return hits;
   }
 };
@@ -198,31 +191,14 @@ TEST_CASE("PLAIN {policy}@sas.root.{hub}: send N, rhea accepts each") {
   driver d(connect_to(peer.port), e);
   const session_id s = e.begin_session().value();
   const link_id tx = e.attach(s, {.name = "c2d-send", .role = role::sender, .target = "/messages/devicebound"}).value();
-  std::int32_t sent = 0;
-  std::vector<std::uint32_t> ids;
-  auto pump = [&] {
-    while (sent < 8 && e.credit(tx) > 0) {
-      const std::string body = "payload " + std::to_string(sent);
-      auto id = e.send(tx, bytes{static_cast<std::uint8_t>(sent)}, make_message(hubwire::core::as_bytes(body), sent));
-      REQUIRE(id);
-      ids.push_back(*id);
-      ++sent;
-    }
-  };
-  d.on_event = [&](const event& ev) {
-    if (ev.kind == event_kind::credit) pump();
-  };
-  REQUIRE(d.run_until([&] { return d.count(event_kind::disposition) == 8; }, 10s));
-  std::vector<int> seen(8, 0);
-  for (const auto& ev : d.events) {
-    if (ev.kind != event_kind::disposition) continue;
-    CHECK(ev.settled);
-    CHECK(ev.state.kind == outcome_kind::accepted);
-    const auto at = std::find(ids.begin(), ids.end(), ev.delivery_id);
-    REQUIRE(at != ids.end());
-    const auto k = static_cast<std::size_t>(at - ids.begin());
-    CHECK(seen[k]++ == 0);
-    CHECK(ev.tag == bytes{static_cast<std::uint8_t>(k)});
+  const auto outcomes = d.send_all(
+      tx, 8,
+      [](std::uint8_t k) { return make_message(hubwire::core::as_bytes("payload " + std::to_string(k)), k); }, 10s);
+  REQUIRE(outcomes.size() == 8);
+  for (std::size_t k = 0; k < outcomes.size(); ++k) {
+    CHECK(outcomes[k].settled);
+    CHECK(outcomes[k].state.kind == outcome_kind::accepted);
+    CHECK(outcomes[k].tag == bytes{static_cast<std::uint8_t>(k)});
   }
   CHECK(peer.said("open ") == std::vector<std::string>{"open user=" + user + " host=" + std::string(hub_host)});
   const auto received = peer.said("received ", 8);

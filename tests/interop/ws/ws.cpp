@@ -44,13 +44,6 @@ void run(const std::string& cmd) {
   REQUIRE(std::system((cmd + " >/dev/null 2>&1").c_str()) == 0);
 }
 
-std::string read_file(const fs::path& p) {
-  std::ifstream f(p);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
 // mosquitto, and Node's ws in front of it on two ports (ws and wss), for one test case.
 struct peers {
   hubwire_test::pki certs{"interop-ws"};
@@ -81,12 +74,12 @@ struct peers {
   std::optional<std::string> node_said(const std::string& prefix, std::chrono::milliseconds timeout = std::chrono::seconds(10)) const {
     const auto end = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < end) {
-      std::istringstream lines(read_file(log()));
+      std::istringstream lines(hubwire_test::read_file(log()));
       for (std::string line; std::getline(lines, line);)
         if (line.starts_with(prefix)) return line;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    UNSCOPED_INFO("node.log:\n" << read_file(log()));
+    UNSCOPED_INFO("node.log:\n" << hubwire_test::read_file(log()));
     return std::nullopt;
   }
 };

@@ -15,6 +15,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -39,6 +41,14 @@ inline std::uint16_t free_port() {
   }
   ::close(fd);
   return ntohs(a.sin_port);
+}
+
+// All of a file (a peer's log), or "" when it cannot be read.
+inline std::string read_file(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
 }
 
 // A blocking TCP socket connected to 127.0.0.1:port, or -1.
