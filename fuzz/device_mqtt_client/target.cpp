@@ -8,16 +8,17 @@
 // at once and no run waits on a clock. Keep-alive and response time-outs are longer than
 // any run; the retry policy retries at once, at most 1-4 attempts in a row.
 //
-// Input: 4 schedule bytes, then the broker's bytes.
+// Input: 5 schedule bytes, then the broker's bytes.
 //   [0] bits 0-3: the broker writes chunks of n*n bytes (0: all at once); bits 4-5: the
 //       retry policy's max_attempts - 1; bit 6: receive_queue_capacity 1 (backpressure)
 //       instead of 64; bit 7: the application completes only every other message.
 //   [1..3] eight 3-bit actions, repeated: broker chunk (x2), async_receive,
 //       async_complete of the oldest message held, poll, cancel the oldest pending
 //       receive, async_reject of the oldest held, async_close.
-// Each connection gets the broker's bytes from where the last one stopped; once they are
-// all out the broker half-closes, and closes when the client does. At the end the
-// application closes the client.
+//   [4] bit 0: at the end the broker hangs up (half-closes every connection) before the
+//       application closes the client.
+// Each connection gets the broker's bytes from where the last one stopped; the broker
+// closes a connection when the client does. At the end the application closes the client.
 //
 // Properties:
 //  - every operation's handler runs exactly once, never inside its initiating function,
@@ -46,6 +47,8 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <map>
 #include <memory>
@@ -79,6 +82,7 @@ struct broker {
   std::size_t chunk;
   std::vector<std::shared_ptr<connection>> connections;
   bool stopped = false;
+  bool hung_up = false; // every connection, now and later, sees eof
 
   broker(asio::io_context& io, std::string in, std::size_t chunk_size)
       : acceptor(io, tcp::endpoint(asio::ip::address_v4::loopback(), 0)), input(std::move(in)), chunk(chunk_size) {
@@ -97,8 +101,9 @@ struct broker {
       if (ec || stopped) return;
       if (auto* old = current()) close(*old);
       connections.push_back(c);
+      c->socket.set_option(tcp::no_delay(true), ec); // a chunk is on its way when written, not after an ACK
       read(c);
-      if (exhausted()) c->socket.shutdown(tcp::socket::shutdown_send, ec);
+      if (hung_up) c->socket.shutdown(tcp::socket::shutdown_send, ec);
       accept();
     });
   }
@@ -127,8 +132,13 @@ struct broker {
     const std::size_t w = c->socket.write_some(asio::buffer(input.data() + pos, n), ec);
     c->written.append(input, pos, w);
     pos += w;
-    if (exhausted()) c->socket.shutdown(tcp::socket::shutdown_send, ec);
     return w > 0;
+  }
+
+  void hang_up() {
+    hung_up = true;
+    std::error_code ignored;
+    if (auto* c = current()) c->socket.shutdown(tcp::socket::shutdown_send, ignored);
   }
 
   void stop() {
@@ -170,12 +180,19 @@ void publishes_in(std::string bytes, std::vector<sent_publish>& out) {
   }
 }
 
-// What the client wrote on one connection, as the broker decodes it; the PUBACK ids.
-std::vector<std::uint16_t> check_client_output(const std::string& bytes) {
-  std::vector<std::uint16_t> acks;
+struct client_output {
+  std::vector<std::uint16_t> acks; // PUBACK packet ids, in order
+  bool disconnected = false;       // ended with DISCONNECT
+};
+
+// What the client wrote on one connection, as the broker decodes it.
+client_output check_client_output(const std::string& bytes) {
+  client_output out;
+  auto& acks = out.acks;
+  auto& disconnected = out.disconnected;
   mqtt::decoder d({.local = mqtt::role::server, .max_packet_size = 1 << 20});
   core::bytes_view in(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
-  bool first = true, disconnected = false;
+  bool first = true;
   while (!in.empty()) {
     std::error_code ec;
     const std::size_t n = d.put(in, ec);
@@ -198,7 +215,7 @@ std::vector<std::uint16_t> check_client_output(const std::string& bytes) {
       default: HUBWIRE_FUZZ_CHECK(!"a packet the client has no reason to send");
     }
   }
-  return acks;
+  return out;
 }
 
 // The application's operations: each handler must run once, after its initiation returned.
@@ -231,16 +248,17 @@ struct operations {
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  if (size < 4) return 0;
+  if (size < 5) return 0;
   const unsigned chunk_sel = data[0] & 0x0F;
   const std::uint32_t attempts = 1u + ((data[0] >> 4) & 0x03);
   const bool backpressure = (data[0] & 0x40) != 0;
   const bool every_other = (data[0] & 0x80) != 0;
+  const bool hang_up = (data[4] & 0x01) != 0;
   const std::uint32_t program = static_cast<std::uint32_t>(data[1]) | (static_cast<std::uint32_t>(data[2]) << 8) |
                                 (static_cast<std::uint32_t>(data[3]) << 16);
 
   asio::io_context io;
-  broker b(io, std::string(reinterpret_cast<const char*>(data + 4), size - 4),
+  broker b(io, std::string(reinterpret_cast<const char*>(data + 5), size - 5),
            chunk_sel == 0 ? std::size_t(1) << 30 : chunk_sel * chunk_sel);
 
   asio::ssl::context tls(asio::ssl::context::tls_client); // unused: plain TCP
@@ -371,6 +389,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   // The end: the application closes; everything completes.
+  if (hang_up) {
+    b.hang_up();
+    run_until([&] { return ended; }, 100ms);
+  }
   close();
   run_until([&] { return close_result.has_value() && receives_pending == 0; }, 10'000ms);
   HUBWIRE_FUZZ_CHECK(close_result.has_value());
@@ -399,11 +421,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   // PUBACKs: only for completed messages, at most once per completion on each connection.
+  static const bool verbose = std::getenv("HUBWIRE_FUZZ_VERBOSE") != nullptr;
+  if (verbose)
+    std::fprintf(stderr, "connections %zu, publishes sent %zu, delivered %zu, completed %zu, close: %s\n",
+                 b.connections.size(), sent.size(), delivered.size(), completed.size(),
+                 close_result ? close_result->message().c_str() : "-");
   for (auto& c : b.connections) {
+    const client_output out = check_client_output(c->received);
+    if (verbose)
+      std::fprintf(stderr, "  wrote %zu, read %zu bytes, %zu PUBACKs%s\n", c->written.size(), c->received.size(),
+                   out.acks.size(), out.disconnected ? ", DISCONNECT" : "");
     std::map<std::uint16_t, int> acks;
-    for (auto id : check_client_output(c->received)) ++acks[id];
+    for (auto id : out.acks) ++acks[id];
     for (auto [id, n] : acks) HUBWIRE_FUZZ_CHECK(n <= completed[id]);
-    if (b.connections.size() == 1 && close_result && !*close_result)
+    // One connection, alive until the close's DISCONNECT: every completion queued its
+    // PUBACK ahead of it.
+    if (b.connections.size() == 1 && out.disconnected)
       for (auto [id, n] : completed_before_close) HUBWIRE_FUZZ_CHECK(acks[id] == n);
   }
   return 0;
