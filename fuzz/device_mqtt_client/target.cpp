@@ -391,7 +391,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The end: the application closes; everything completes.
   if (hang_up) {
     b.hang_up();
-    run_until([&] { return ended; }, 100ms);
+    run_until([&] { return ended; }, 20ms); // unless backpressure stopped its reads
   }
   close();
   run_until([&] { return close_result.has_value() && receives_pending == 0; }, 10'000ms);
