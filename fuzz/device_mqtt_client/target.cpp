@@ -13,8 +13,8 @@
 //       retry policy's max_attempts - 1; bit 6: receive_queue_capacity 1 (backpressure)
 //       instead of 64; bit 7: the application completes only every other message.
 //   [1..3] eight 3-bit actions, repeated: broker chunk (x2), async_receive,
-//       async_complete of the oldest message held, poll, cancel the oldest pending
-//       receive, async_reject of the oldest held, async_close.
+//       async_complete of the oldest message held, async_send_telemetry, cancel the
+//       oldest pending receive, async_reject of the oldest held, async_close.
 //   [4] bit 0: at the end the broker hangs up (half-closes every connection) before the
 //       application closes the client.
 // Each connection gets the broker's bytes from where the last one stopped; the broker
@@ -28,10 +28,12 @@
 //  - async_reject completes with not_supported_by_transport, a cancelled receive with
 //    operation_aborted;
 //  - what the client writes decodes, on every connection, as CONNECT followed by
-//    SUBSCRIBE, PUBACK, PINGREQ and at most one DISCONNECT, last;
+//    SUBSCRIBE, PUBLISH (telemetry, QoS 1), PUBACK, PINGREQ and at most one DISCONNECT,
+//    last;
 //  - a PUBACK goes out only for a message the application completed successfully, at most
 //    once per connection per completion; with one connection and a clean close, exactly
-//    once for every completion made before async_close.
+//    once for every completion made before async_close;
+//  - telemetry succeeds only after the client sent it and the broker PUBACKed its id.
 #include "../check.hpp"
 
 #include <hubwire/device/mqtt_client.hpp>
@@ -162,9 +164,9 @@ struct sent_publish {
   std::optional<std::uint16_t> id; // QoS 1
 };
 
-// The PUBLISHes in what the broker wrote to one connection, up to its first malformed or
-// incomplete packet (where the client stops too).
-void publishes_in(std::string bytes, std::vector<sent_publish>& out) {
+// The PUBLISHes (and PUBACK ids) in what the broker wrote to one connection, up to its
+// first malformed or incomplete packet (where the client stops too).
+void publishes_in(std::string bytes, std::vector<sent_publish>& out, std::vector<std::uint16_t>& acks) {
   mqtt::decoder d({.local = mqtt::role::client, .max_packet_size = device::mqtt_client_options{}.max_message_size});
   core::bytes_view in(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
   while (!in.empty()) {
@@ -176,12 +178,15 @@ void publishes_in(std::string bytes, std::vector<sent_publish>& out) {
       std::optional<std::uint16_t> id;
       if (p->qos != mqtt::qos::at_most_once) id = p->packet_id;
       out.push_back({std::string(p->payload), id});
+    } else if (const auto* a = std::get_if<mqtt::puback>(&d.value())) {
+      acks.push_back(a->packet_id);
     }
   }
 }
 
 struct client_output {
   std::vector<std::uint16_t> acks; // PUBACK packet ids, in order
+  std::vector<std::pair<std::uint16_t, std::string>> telemetry; // PUBLISH packet id, payload
   bool disconnected = false;       // ended with DISCONNECT
 };
 
@@ -209,6 +214,12 @@ client_output check_client_output(const std::string& bytes) {
         break;
       }
       case mqtt::packet_type::subscribe: break;
+      case mqtt::packet_type::publish: {
+        const auto& p = std::get<mqtt::publish>(d.value());
+        HUBWIRE_FUZZ_CHECK(p.qos == mqtt::qos::at_least_once && p.topic.rfind("devices/fuzz/messages/events/", 0) == 0);
+        out.telemetry.emplace_back(p.packet_id, std::string(p.payload));
+        break;
+      }
       case mqtt::packet_type::puback: acks.push_back(std::get<mqtt::puback>(d.value()).packet_id); break;
       case mqtt::packet_type::pingreq: break;
       case mqtt::packet_type::disconnect: disconnected = true; break;
@@ -340,6 +351,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }));
     });
   };
+  // Telemetry "t{n}": done (successfully) ones are checked against the wire at the end.
+  int telemetry_pending = 0, telemetry_sent = 0;
+  std::vector<std::string> telemetry_done;
+  auto send = [&] {
+    iothub::c2d_message m;
+    m.body = "t" + std::to_string(telemetry_sent++);
+    m.message_id = "mid";
+    ++telemetry_pending;
+    ops.initiate([&] {
+      client->async_send_telemetry(m, ops.track([&, body = m.body](std::error_code ec) {
+        --telemetry_pending;
+        if (!ec) telemetry_done.push_back(body);
+      }));
+    });
+  };
   auto close = [&] {
     if (close_started) return;
     close_started = true;
@@ -378,7 +404,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (receives_pending < 4) receive();
         break;
       case 3: complete(); break;
-      case 4: break;
+      case 4:
+        if (telemetry_pending < 4) send();
+        break;
       case 5: cancel(); break;
       case 6: reject(); break;
       case 7: close(); break;
@@ -396,7 +424,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   close();
   run_until([&] { return close_result.has_value() && receives_pending == 0; }, 10'000ms);
   HUBWIRE_FUZZ_CHECK(close_result.has_value());
-  HUBWIRE_FUZZ_CHECK(receives_pending == 0);
+  HUBWIRE_FUZZ_CHECK(receives_pending == 0 && telemetry_pending == 0);
   HUBWIRE_FUZZ_CHECK(ended);
   // A receive after the end completes at once (not inside the call) with the error.
   receive();
@@ -411,7 +439,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   // Messages: a subsequence of the PUBLISHes sent.
   std::vector<sent_publish> sent;
-  for (auto& c : b.connections) publishes_in(c->written, sent);
+  std::vector<std::vector<std::uint16_t>> broker_acks; // per connection
+  for (auto& c : b.connections) publishes_in(c->written, sent, broker_acks.emplace_back());
   std::size_t next = 0;
   for (const auto& m : delivered) {
     const auto id = lock_id(m);
@@ -423,14 +452,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // PUBACKs: only for completed messages, at most once per completion on each connection.
   static const bool verbose = std::getenv("HUBWIRE_FUZZ_VERBOSE") != nullptr;
   if (verbose)
-    std::fprintf(stderr, "connections %zu, publishes sent %zu, delivered %zu, completed %zu, close: %s\n",
-                 b.connections.size(), sent.size(), delivered.size(), completed.size(),
+    std::fprintf(stderr, "connections %zu, publishes sent %zu, delivered %zu, completed %zu, telemetry done %zu, close: %s\n",
+                 b.connections.size(), sent.size(), delivered.size(), completed.size(), telemetry_done.size(),
                  close_result ? close_result->message().c_str() : "-");
+  std::vector<client_output> outs;
   for (auto& c : b.connections) {
-    const client_output out = check_client_output(c->received);
+    const client_output& out = outs.emplace_back(check_client_output(c->received));
     if (verbose)
-      std::fprintf(stderr, "  wrote %zu, read %zu bytes, %zu PUBACKs%s\n", c->written.size(), c->received.size(),
-                   out.acks.size(), out.disconnected ? ", DISCONNECT" : "");
+      std::fprintf(stderr, "  wrote %zu, read %zu bytes, %zu PUBACKs, %zu telemetry%s\n", c->written.size(),
+                   c->received.size(), out.acks.size(), out.telemetry.size(), out.disconnected ? ", DISCONNECT" : "");
     std::map<std::uint16_t, int> acks;
     for (auto id : out.acks) ++acks[id];
     for (auto [id, n] : acks) HUBWIRE_FUZZ_CHECK(n <= completed[id]);
@@ -438,6 +468,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // PUBACK ahead of it.
     if (b.connections.size() == 1 && out.disconnected)
       for (auto [id, n] : completed_before_close) HUBWIRE_FUZZ_CHECK(acks[id] == n);
+  }
+  // Telemetry completed successfully: the client sent it (PUBLISH QoS 1) and the broker
+  // then acknowledged that packet id, on that connection or a later one.
+  for (const auto& body : telemetry_done) {
+    bool acked = false;
+    for (std::size_t i = 0; i < outs.size() && !acked; ++i)
+      for (const auto& [id, payload] : outs[i].telemetry)
+        if (payload == body)
+          for (std::size_t j = i; j < broker_acks.size() && !acked; ++j)
+            acked = std::find(broker_acks[j].begin(), broker_acks[j].end(), id) != broker_acks[j].end();
+    HUBWIRE_FUZZ_CHECK(acked);
   }
   return 0;
 }
