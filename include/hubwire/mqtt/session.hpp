@@ -190,10 +190,14 @@ public:
   void disconnect();
 
 private:
+  // Where an in-flight PUBLISH is on the current connection. Only one handed to the
+  // transport can have been PUBACKed: a PUBACK for one still queued (a broker answering
+  // what it never received) must not report it delivered.
+  enum class wire : std::uint8_t { unsent, queued, handed_out };
   struct inflight_publish {
     std::uint16_t id;
     std::vector<std::uint8_t> bytes; // the encoded PUBLISH, re-sent with DUP set
-    bool sent;                       // on the current connection
+    wire on_wire;
   };
 
   template <class P>

@@ -479,3 +479,34 @@ TEST_CASE("session: while input is paused, PINGREQs still go out and no PINGRESP
   REQUIRE(std::holds_alternative<mqtt::pingreq>(h.sent().at(0)));
   CHECK(h.tick(10s) == session_errc::ping_timeout);
 }
+
+// Found by fuzz/device_mqtt_client (crashes/puback_before_publish_written): telemetry
+// queued before the connection, and a broker whose CONNACK, SUBACK and PUBACK came in one
+// read. The PUBACK counted for the PUBLISH still queued behind the CONNACK's reply, the
+// client reported the telemetry delivered, and the connection then failed before it
+// was ever written.
+TEST_CASE("session: a PUBACK for a PUBLISH not yet handed to the transport acknowledges nothing") {
+  harness h;
+  std::uint16_t id = 0;
+  REQUIRE_FALSE(h.s.publish("devices/dev-1/messages/events/", core::as_bytes("t"), mqtt::qos::at_least_once, id));
+  REQUIRE_FALSE(h.s.start(h.now));
+  REQUIRE(h.sent().size() == 1); // CONNECT
+  REQUIRE_FALSE(h.feed(connack(false)));
+  REQUIRE_FALSE(h.feed(puback(id))); // before SUBSCRIBE and PUBLISH are written
+  CHECK(h.events.back().type == kind::none);
+  CHECK(h.s.inflight() == 1);
+  int publishes = 0;
+  for (const auto& x : h.sent())
+    if (const auto* pub = std::get_if<mqtt::publish>(&x)) publishes += pub->packet_id == id;
+  CHECK(publishes == 1);
+  REQUIRE_FALSE(h.feed(puback(id)));
+  CHECK(h.events.back().type == kind::published);
+  CHECK(h.events.back().packet_id == id);
+  CHECK(h.s.inflight() == 0);
+
+  // Likewise on an open connection: published, then PUBACKed before begin_write().
+  REQUIRE_FALSE(h.s.publish("devices/dev-1/messages/events/", core::as_bytes("u"), mqtt::qos::at_least_once, id));
+  REQUIRE_FALSE(h.feed(puback(id)));
+  CHECK(h.events.back().type == kind::none);
+  CHECK(h.s.inflight() == 1);
+}

@@ -349,6 +349,10 @@ struct mqtt_client::state : std::enable_shared_from_this<mqtt_client::state> {
             ASIO_CORO_YIELD st.stream.get_if<detail::wss_stream>()->async_handshake(
                 st.tls_host(), std::string(net::websocket::iothub_path), "mqtt", std::move(self));
           }
+          // async_close came while connecting: session.start() would forget its DISCONNECT,
+          // send CONNECT and hold the close until response_timeout. Nothing was said on
+          // this connection yet, so there is nothing to linger for either.
+          if (!ec && st.current == phase::closing) ec = asio::error::operation_aborted;
           if (!ec) ec = st.session.start(clock::now());
           if (!ec) {
             ASIO_CORO_YIELD st.runner.async_run(st.events_, std::move(self));

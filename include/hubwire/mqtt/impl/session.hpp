@@ -35,7 +35,7 @@ inline std::error_code client_session::start(time_point now) {
   pending_acks_.insert(pending_acks_.end(), acks_in_writing_.begin(), acks_in_writing_.end());
   acks_in_out_.clear();
   acks_in_writing_.clear();
-  for (auto& p : inflight_) p.sent = false;
+  for (auto& p : inflight_) p.on_wire = wire::unsent;
   subscribe_id_ = 0;
   resent_acks_.clear();
   renewing_ = false;
@@ -61,7 +61,7 @@ inline void client_session::connection_lost() noexcept {
   out_.clear();
   writing_.clear();
   disconnect_in_out_ = disconnect_in_writing_ = false;
-  for (auto& p : inflight_) p.sent = false;
+  for (auto& p : inflight_) p.on_wire = wire::unsent;
   response_deadline_.reset();
   ping_deadline_.reset();
   if (state_ != session_state::closed) state_ = session_state::idle;
@@ -72,6 +72,8 @@ inline core::bytes_view client_session::begin_write() {
   writing_.swap(out_);
   acks_in_writing_.swap(acks_in_out_);
   disconnect_in_writing_ = std::exchange(disconnect_in_out_, false);
+  for (auto& p : inflight_)
+    if (p.on_wire == wire::queued) p.on_wire = wire::handed_out;
   return writing_;
 }
 
@@ -144,7 +146,7 @@ inline std::error_code client_session::on_connack(const connack& a, time_point n
   for (auto& p : inflight_) {
     if (a.session_present) p.bytes[0] = static_cast<std::uint8_t>(p.bytes[0] | 0x08);
     out_.insert(out_.end(), p.bytes.begin(), p.bytes.end());
-    p.sent = true;
+    p.on_wire = wire::queued;
   }
   session_present_ = a.session_present;
   if (opts_.subscriptions.empty()) {
@@ -216,7 +218,9 @@ inline std::size_t client_session::put(core::bytes_view in, time_point now, sess
       const auto it = std::find_if(inflight_.begin(), inflight_.end(), [&](const inflight_publish& x) { return x.id == id; });
       // A PUBACK for an id no longer in flight can follow a reconnect that re-sent the
       // PUBLISH; it acknowledges nothing new, so it is not an error.
-      if (it == inflight_.end() || !it->sent) return used;
+      // One for a PUBLISH not yet handed to the transport (CONNACK and PUBACK in one
+      // read) acknowledges nothing either: the broker cannot have it. It stays in flight.
+      if (it == inflight_.end() || it->on_wire != wire::handed_out) return used;
       inflight_.erase(it);
       ev.type = session_event::kind::published;
       ev.packet_id = id;
@@ -291,7 +295,7 @@ inline std::error_code client_session::publish(std::string_view topic, core::byt
   std::error_code ec;
   const std::size_t n = encoded_size(p, ec);
   if (ec) return ec;
-  inflight_publish f{p.packet_id, std::vector<std::uint8_t>(n), can_send};
+  inflight_publish f{p.packet_id, std::vector<std::uint8_t>(n), can_send ? wire::queued : wire::unsent};
   encode(p, core::mutable_bytes(f.bytes.data(), n), ec);
   if (can_send) out_.insert(out_.end(), f.bytes.begin(), f.bytes.end());
   id = f.id;
